@@ -1,0 +1,5 @@
+/**
+ * Small ND4J helpers with no diffusion knowledge: argument checks, the PyTorch-compatible random generator and its
+ * default layer initialisation, per-sample coefficient gathering, linspace, and image interpolation.
+ */
+package org.diffusionlabs.nd;

@@ -1,0 +1,6 @@
+/**
+ * <b>Transform</b> (diffusion_labs concept 6): batch in, batch out, stackable with
+ * {@link org.diffusionlabs.transforms.Transform#compose}: random diffusion steps, the v target, super-resolution
+ * low-res inputs and inpainting masks. Randomness comes from the {@link org.diffusionlabs.nd.Rng} passed in.
+ */
+package org.diffusionlabs.transforms;
