@@ -55,7 +55,8 @@ class SamplersGoldenTest {
 
     @Test
     void ddpmTrajectoryOverTenStridedSteps() {
-        EvalSteps eval = new EvalSteps(G.longs("ddpm/trajectory_strided_10.eval_steps"), 1000);
+        EvalSteps eval = EvalSteps.linspace(1000, 10);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(G.longs("ddpm/trajectory_strided_10.eval_steps"), eval.steps());
         Iterator<INDArray> it = new DdpmSampler(model, schedule, predictor, eval)
                 .denoise(G.tensor("inputs/x_T"), Conditioning.none(), fixedNoise);
         checkTrajectory(G.node("ddpm/trajectory_strided_10.x_after_each_step"), it);
@@ -73,7 +74,8 @@ class SamplersGoldenTest {
     @ParameterizedTest
     @ValueSource(strings = {"0.0", "1.0"})
     void ddimTrajectoryOverElevenEvalSteps(String eta) {
-        EvalSteps eval = new EvalSteps(G.longs("ddim/trajectory_11_eval_steps.eval_steps"), 1000);
+        EvalSteps eval = EvalSteps.linspace(1000, 11);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(G.longs("ddim/trajectory_11_eval_steps.eval_steps"), eval.steps());
         DdimSampler s = new DdimSampler(model, schedule, predictor, eval, Double.parseDouble(eta));
         checkTrajectory(G.node("ddim/trajectory_11_eval_steps.eta" + eta + ".x_after_each_step"),
                 s.denoise(G.tensor("inputs/x_T"), Conditioning.none(), fixedNoise));

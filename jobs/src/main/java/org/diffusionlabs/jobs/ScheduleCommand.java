@@ -2,6 +2,7 @@ package org.diffusionlabs.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.diffusionlabs.nd.Linspace;
 import org.diffusionlabs.schedules.BetaScheduleKind;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
 
@@ -80,7 +81,7 @@ public final class ScheduleCommand extends OptionCommand {
         if (k < 2 || k > steps) {
             throw new UsageException("option --respace must be in [2, " + steps + "] (the --steps), got " + k);
         }
-        long[] eval = TorchIntLinspace.of(0, steps - 1, k);
+        long[] eval = Linspace.ofInts(0, steps - 1, k);
         for (int i = 1; i < eval.length; i++) {
             if (eval[i] <= eval[i - 1]) {
                 throw new UsageException("option --respace " + k + " gives duplicate eval step " + eval[i]
