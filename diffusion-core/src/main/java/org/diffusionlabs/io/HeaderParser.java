@@ -74,6 +74,8 @@ final class HeaderParser {
                     entries.put(name, readEntry(p, name, dataLength));
                 }
             }
+        } catch (MalformedSafetensorsException e) {
+            throw e;
         } catch (JsonProcessingException e) {
             // Unreachable after checkSyntax, kept so a Jackson surprise is still a typed error.
             throw new MalformedSafetensorsException(Reason.HEADER_JSON, "invalid JSON: " + e.getOriginalMessage(), e);
@@ -118,6 +120,8 @@ final class HeaderParser {
             if (!rootDone) {
                 throw new MalformedSafetensorsException(Reason.HEADER_JSON, "header contains no JSON value");
             }
+        } catch (MalformedSafetensorsException e) {
+            throw e;
         } catch (JsonProcessingException e) {
             throw new MalformedSafetensorsException(Reason.HEADER_JSON, "invalid JSON at character "
                     + (e.getLocation() == null ? "?" : e.getLocation().getCharOffset()) + ": "
