@@ -2,6 +2,7 @@ package org.diffusionlabs.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,7 +11,9 @@ import org.diffusionlabs.io.MalformedSafetensorsException.Reason;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -64,8 +67,8 @@ final class HeaderParser {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 if (!names.add(name)) {
-                    throw new MalformedSafetensorsException(Reason.DUPLICATE_NAME,
-                            "duplicate tensor name " + quote(name) + " in header");
+                    throw new MalformedSafetensorsException(Reason.DUPLICATE_NAME, (METADATA_KEY.equals(name)
+                            ? "duplicate key " : "duplicate tensor name ") + quote(name) + " in header");
                 }
                 p.nextToken();
                 if (METADATA_KEY.equals(name)) {
@@ -90,19 +93,28 @@ final class HeaderParser {
         if (bytes.length == 0) {
             throw new MalformedSafetensorsException(Reason.HEADER_JSON, "header is empty (length 0)");
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new MalformedSafetensorsException(Reason.HEADER_JSON, "header is not valid UTF-8: " + e, e);
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult r = decoder.decode(in, out, true);
+        if (!r.isError()) {
+            r = decoder.flush(out);
         }
+        if (r.isError()) {
+            throw new MalformedSafetensorsException(Reason.HEADER_JSON, String.format(
+                    "header is not valid UTF-8: bad byte 0x%02X at header offset %d", bytes[in.position()] & 0xFF,
+                    in.position()));
+        }
+        return out.flip().toString();
     }
 
     /** Pass 1: exactly one syntactically valid JSON value within the configured limits. */
     private static void checkSyntax(String json) throws MalformedSafetensorsException {
-        try (JsonParser p = FACTORY.createParser(json)) {
+        JsonParser p = null;
+        try {
+            p = FACTORY.createParser(json);
             int depth = 0;
             boolean rootDone = false;
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
@@ -120,14 +132,26 @@ final class HeaderParser {
             if (!rootDone) {
                 throw new MalformedSafetensorsException(Reason.HEADER_JSON, "header contains no JSON value");
             }
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation() != null ? e.getLocation() : p == null ? null : p.currentLocation();
+            throw new MalformedSafetensorsException(Reason.HEADER_JSON, "invalid JSON at character "
+                    + (at == null ? "?" : at.getCharOffset()) + ": " + e.getOriginalMessage(), e);
         } catch (MalformedSafetensorsException e) {
             throw e;
-        } catch (JsonProcessingException e) {
-            throw new MalformedSafetensorsException(Reason.HEADER_JSON, "invalid JSON at character "
-                    + (e.getLocation() == null ? "?" : e.getLocation().getCharOffset()) + ": "
-                    + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new MalformedSafetensorsException(Reason.HEADER_JSON, "cannot parse header: " + e.getMessage(), e);
+        } finally {
+            closeQuietly(p);
+        }
+    }
+
+    private static void closeQuietly(JsonParser p) {
+        if (p != null) {
+            try {
+                p.close();
+            } catch (IOException ignored) {
+                // string-backed parser: nothing to release
+            }
         }
     }
 
@@ -206,7 +230,8 @@ final class HeaderParser {
             }
             if (n == maxLen) {
                 Reason r = key.equals("shape") ? Reason.BAD_SHAPE : Reason.HEADER_SCHEMA;
-                throw new MalformedSafetensorsException(r, where + " has more than " + maxLen + " elements");
+                throw new MalformedSafetensorsException(r, where + " has more than " + maxLen
+                        + (r == Reason.BAD_SHAPE ? " dimensions (ND4J's maximum rank)" : " elements"));
             }
             if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER || p.getLongValue() < 0) {
                 throw new MalformedSafetensorsException(rangeReason, where + "[" + n + "] = " + p.getText()
@@ -255,7 +280,7 @@ final class HeaderParser {
     /** Sorted by offset, entries must cover [0, dataLength) exactly, without gaps or overlaps. */
     private static void checkTiling(Map<String, SafetensorsEntry> entries, long dataLength)
             throws MalformedSafetensorsException {
-        List<SafetensorsEntry> sorted = new SafetensorsHeader(entries, Map.of(), 0, dataLength).entriesByOffset();
+        List<SafetensorsEntry> sorted = SafetensorsHeader.byOffset(entries.values());
         long expected = 0;
         String previous = null;
         for (SafetensorsEntry e : sorted) {

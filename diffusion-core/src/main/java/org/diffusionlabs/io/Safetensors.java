@@ -111,7 +111,8 @@ public final class Safetensors {
         }
         if (n > totalBytes - 8) {
             throw new MalformedSafetensorsException(Reason.HEADER_LENGTH, "header length " + n
-                    + " exceeds the " + (totalBytes - 8) + " bytes after the length prefix");
+                    + " exceeds the " + (totalBytes - 8) + " bytes that follow the 8-byte length prefix (file size "
+                    + totalBytes + ")");
         }
         byte[] json = src.readBytes((int) n, "the JSON header");
         return HeaderParser.parse(json, totalBytes - 8 - n);

@@ -9,11 +9,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 public enum SafetensorsDtype {
     F64("F64", 8, DataType.DOUBLE),
     F32("F32", 4, DataType.FLOAT),
-    F16("F16", 2, DataType.HALF),
+    F16("F16", 2, DataType.FLOAT16),
     BF16("BF16", 2, DataType.BFLOAT16),
-    I64("I64", 8, DataType.LONG),
-    I32("I32", 4, DataType.INT),
-    U8("U8", 1, DataType.UBYTE);
+    I64("I64", 8, DataType.INT64),
+    I32("I32", 4, DataType.INT32),
+    U8("U8", 1, DataType.UINT8);
 
     private final String code;
     private final int byteSize;

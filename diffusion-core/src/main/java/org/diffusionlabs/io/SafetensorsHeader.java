@@ -1,6 +1,7 @@
 package org.diffusionlabs.io;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -52,7 +53,11 @@ public final class SafetensorsHeader {
 
     /** Entries sorted by begin offset (then end), i.e. the order in which data appears in the file. */
     public List<SafetensorsEntry> entriesByOffset() {
-        List<SafetensorsEntry> sorted = new ArrayList<>(entries.values());
+        return byOffset(entries.values());
+    }
+
+    static List<SafetensorsEntry> byOffset(Collection<SafetensorsEntry> entries) {
+        List<SafetensorsEntry> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparingLong(SafetensorsEntry::begin).thenComparingLong(SafetensorsEntry::end));
         return sorted;
     }

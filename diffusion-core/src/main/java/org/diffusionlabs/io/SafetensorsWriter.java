@@ -121,7 +121,8 @@ final class SafetensorsWriter {
 
     /** True when the array's buffer holds exactly its elements in C order from offset 0. */
     private static boolean isPlainCOrder(INDArray arr) {
-        return !arr.isView() && arr.offset() == 0 && arr.data().length() == arr.length()
+        return !arr.isView() && arr.offset() == 0 && arr.data().offset() == 0
+                && arr.data().length() == arr.length()
                 && (arr.length() == 1 || arr.ordering() == 'c'
                 && Arrays.equals(arr.stride(), Nd4j.getStrides(arr.shape(), 'c')));
     }

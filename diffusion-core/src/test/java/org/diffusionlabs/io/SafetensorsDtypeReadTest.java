@@ -14,6 +14,7 @@ import java.util.Map;
 import static org.diffusionlabs.io.StFiles.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reads every supported dtype from hand-built files with known bit patterns. */
 class SafetensorsDtypeReadTest {
@@ -36,7 +37,7 @@ class SafetensorsDtypeReadTest {
         // 0x3C00 = 1.0, 0xC000 = -2.0, 0x3800 = 0.5, 0x7BFF = 65504 (max half)
         INDArray a = readSingle(StFiles.single("F16", "[2,2]",
                 bytes(0x00, 0x3C, 0x00, 0xC0, 0x00, 0x38, 0xFF, 0x7B)));
-        assertEquals(DataType.HALF, a.dataType());
+        assertEquals(DataType.FLOAT16, a.dataType());
         assertArrayEquals(new long[] {2, 2}, a.shape());
         assertArrayEquals(new double[] {1.0, -2.0, 0.5, 65504.0}, a.castTo(DataType.DOUBLE).reshape(4).toDoubleVector());
     }
@@ -62,14 +63,14 @@ class SafetensorsDtypeReadTest {
     void i64() throws IOException {
         ByteBuffer b = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putLong(1).putLong(-2).putLong(1L << 40);
         INDArray a = readSingle(StFiles.single("I64", "[3]", b.array()));
-        assertEquals(DataType.LONG, a.dataType());
+        assertEquals(DataType.INT64, a.dataType());
         assertArrayEquals(new long[] {1, -2, 1L << 40}, a.toLongVector());
     }
 
     @Test
     void i32() throws IOException {
         INDArray a = readSingle(StFiles.single("I32", "[2,1]", bytes(7, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF)));
-        assertEquals(DataType.INT, a.dataType());
+        assertEquals(DataType.INT32, a.dataType());
         assertArrayEquals(new long[] {2, 1}, a.shape());
         assertEquals(7, a.getInt(0, 0));
         assertEquals(-1, a.getInt(1, 0));
@@ -78,7 +79,7 @@ class SafetensorsDtypeReadTest {
     @Test
     void u8() throws IOException {
         INDArray a = readSingle(StFiles.single("U8", "[3]", bytes(0, 200, 255)));
-        assertEquals(DataType.UBYTE, a.dataType());
+        assertEquals(DataType.UINT8, a.dataType());
         assertArrayEquals(new double[] {0, 200, 255}, a.castTo(DataType.DOUBLE).toDoubleVector());
     }
 
@@ -113,5 +114,19 @@ class SafetensorsDtypeReadTest {
         assertEquals(-2f, f.get("h").getFloat(0));
         assertEquals(5f, f.get("l").getFloat(0));
         assertEquals(250f, f.get("u").getFloat(0));
+    }
+
+    @Test
+    void acceptsWhatTheReferenceAccepts() throws IOException {
+        // null metadata, unknown extra keys, a zero-size tensor sharing its offset with the next tensor
+        String json = "{\"__metadata__\":null,"
+                + "\"z\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0],\"extra\":{\"x\":[1]}},"
+                + "\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}";
+        byte[] file = StFiles.file(json, bytes(9));
+        Map<String, INDArray> m = Safetensors.read(new ByteArrayInputStream(file), file.length);
+        assertEquals(List.of("z", "a"), List.copyOf(m.keySet()));
+        assertTrue(m.get("z").isEmpty());
+        assertEquals(9, m.get("a").getInt(0));
+        assertTrue(Safetensors.readHeader(new ByteArrayInputStream(file), file.length).metadata().isEmpty());
     }
 }
