@@ -3,6 +3,7 @@ package org.diffusionlabs.schedules;
 import org.diffusionlabs.samplers.EvalSteps;
 import org.diffusionlabs.testing.Approx;
 import org.diffusionlabs.testing.Golden;
+import org.diffusionlabs.testing.ScheduleTolerance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Every coefficient of every beta schedule against the PyTorch reference's golden/schedules.json, float64. */
 class ScheduleGoldenTest {
-    private static final double RTOL = 1e-12;
+    private static final double RTOL = ScheduleTolerance.RTOL;
     private static final Golden GOLDEN = Golden.load("schedules.json");
 
     @ParameterizedTest(name = "{0} x {1}")
@@ -24,18 +25,9 @@ class ScheduleGoldenTest {
         Golden g = GOLDEN.at("schedules/" + beta + "_" + steps);
         assertEquals(steps, s.steps());
         for (Coefficient c : Coefficient.values()) {
-            Approx.assertClose(g.doubles("properties/" + c.referenceName()), s.values(c), tolerance(beta, steps), 0,
+            Approx.assertClose(g.doubles("properties/" + c.referenceName()), s.values(c), ScheduleTolerance.relative(beta, steps), 0,
                     beta + steps + " " + c);
         }
-    }
-
-    /**
-     * 1e-12 relative everywhere except cosine at T = 1000: there PyTorch's vectorised float64 cos (Sleef, within
-     * 1 ulp) differs by 1 ulp from the correctly rounded cos we use (checked against 60-digit arithmetic) at 5 of
-     * 1001 points, and the cancellation in 1 − f(t+1)/f(t) for β ≈ 4e-5 turns that into 5.4e-12 relative.
-     */
-    private static double tolerance(String beta, int steps) {
-        return beta.equals("cosine") && steps == 1000 ? 6e-12 : RTOL;
     }
 
     @Test

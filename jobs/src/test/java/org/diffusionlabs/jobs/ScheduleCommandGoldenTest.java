@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.diffusionlabs.schedules.Coefficient;
 import org.diffusionlabs.testing.Approx;
 import org.diffusionlabs.testing.Golden;
+import org.diffusionlabs.testing.ScheduleTolerance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,13 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * relative (exact zeros exact).
  */
 class ScheduleCommandGoldenTest {
-    private static final double RTOL = 1e-12;
-    /**
-     * cosine_1000 only: its first betas (~4e-5) are 1 − f(t+1)/f(t), so a 1-ulp difference between Java's cos and
-     * PyTorch's vectorized (SLEEF) cos becomes ~5e-12 relative (measured max 5.4e-12; neither Math.cos nor
-     * StrictMath.cos reproduces torch's bits). Every other schedule meets 1e-12.
-     */
-    private static final double RTOL_COSINE_1000 = 6e-12;
+    private static final double RTOL = ScheduleTolerance.RTOL;
     private static final Golden GOLDEN = Golden.load("schedules.json");
 
     @ParameterizedTest(name = "{0} {1}")
@@ -44,7 +39,7 @@ class ScheduleCommandGoldenTest {
         String base = "schedules/" + beta + "_" + steps + "/properties/";
         for (Coefficient c : Coefficient.values()) {
             String name = c.referenceName();
-            double rtol = beta.equals("cosine") && steps == 1000 ? RTOL_COSINE_1000 : RTOL;
+            double rtol = ScheduleTolerance.relative(beta, steps);
             Approx.assertClose(GOLDEN.doubles(base + name), Cli.doubles(json.get(name)), rtol, 0, beta + "_" + steps + " " + name);
         }
     }
