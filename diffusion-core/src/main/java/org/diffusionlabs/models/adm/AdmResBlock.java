@@ -1,0 +1,82 @@
+package org.diffusionlabs.models.adm;
+
+import org.diffusionlabs.models.Parameters;
+import org.diffusionlabs.nd.Checks;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * ADM residual block (Dhariwal and Nichol 2021): GN → SiLU → resample → conv3×3, then FiLM conditioning
+ * GN(h)·(1 + scale) + shift from the embedding, SiLU → dropout → conv3×3, plus the (resampled, 1×1-projected when
+ * the width changes) skip. Port of {@code diffusion_labs/models/adm_unet/res_block.py}; parameters keep the
+ * reference names ({@code cond_proj.1}, {@code in_block.0/3}, {@code out_group_norm}, {@code out_block.2},
+ * {@code skip_block.1}) and are declared in the reference's construction order (skip conv first).
+ *
+ * @param in                 input channels
+ * @param out                output channels
+ * @param dimCond            width of the conditioning embedding
+ * @param resample           none, down (avg pool) or up (nearest)
+ * @param scaleShift         FiLM scale-shift (true) or additive conditioning (false)
+ * @param rescaleSkip        divide the sum by 1.414 (the reference's constant)
+ * @param normGroups         GroupNorm groups (32 in the reference)
+ * @param normEps            GroupNorm epsilon
+ */
+public record AdmResBlock(long in, long out, long dimCond, Resample resample, boolean scaleShift, boolean rescaleSkip,
+                          int normGroups, double normEps) {
+    public AdmResBlock {
+        Checks.require(in > 0 && in % normGroups == 0, "AdmResBlock", "in", in, "must be a positive multiple of normGroups=" + normGroups);
+        Checks.require(out > 0 && out % normGroups == 0, "AdmResBlock", "out", out, "must be a positive multiple of normGroups=" + normGroups);
+        Checks.require(dimCond > 0, "AdmResBlock", "dimCond", dimCond, "must be > 0");
+        Checks.notNull(resample, "AdmResBlock", "resample");
+    }
+
+    /** The reference's factory defaults: scale-shift on, no rescale, 32 groups, eps 1e-5. */
+    public static AdmResBlock of(long in, long out, long dimCond, Resample resample) {
+        return new AdmResBlock(in, out, dimCond, resample, true, false, 32, 1e-5);
+    }
+
+    /**
+     * Adds the block to the graph.
+     *
+     * @param x       input [b, in, h, w]
+     * @param emb     conditioning embedding [b, dimCond]
+     * @param dropout drop probability before the output conv (0 in eval graphs)
+     */
+    public SDVariable build(SameDiff sd, Parameters p, String prefix, SDVariable x, SDVariable emb, double dropout) {
+        String[] order = {".cond_proj.1", ".in_block.0", ".in_block.3", ".out_group_norm", ".out_block.2", ".skip_block.1"};
+        for (String m : order) {
+            if (!m.equals(".skip_block.1") || in != out) {
+                p.reserve(prefix + m + ".weight", prefix + m + ".bias");
+            }
+        }
+        AdmLayers.Conv skipConv = in != out ? AdmLayers.declareConv(sd, p, prefix + ".skip_block.1", in, out, 1) : null;
+        long condWidth = scaleShift ? 2 * out : out;
+        AdmLayers.Linear condProj = AdmLayers.declareLinear(sd, p, prefix + ".cond_proj.1", dimCond, condWidth);
+        AdmLayers.Conv inConv = AdmLayers.declareConv(sd, p, prefix + ".in_block.3", in, out, 3);
+        AdmLayers.Conv outConv = AdmLayers.declareConv(sd, p, prefix + ".out_block.2", out, out, 3);
+
+        SDVariable t = sd.reshape(condProj.apply(AdmLayers.silu(sd, emb)),
+                AdmLayers.shapeOf(sd, AdmLayers.batch(sd, sd.shape(emb)), condWidth, 1, 1));
+        SDVariable skip = resample.apply(sd, x);
+        if (skipConv != null) {
+            skip = skipConv.apply(skip);
+        }
+        SDVariable h = AdmLayers.groupNorm(sd, p, prefix + ".in_block.0", x, in, normGroups, normEps);
+        h = inConv.apply(resample.apply(sd, AdmLayers.silu(sd, h)));
+        if (scaleShift) {
+            SDVariable scale = t.get(SDIndex.all(), SDIndex.interval(0L, out));
+            SDVariable shift = t.get(SDIndex.all(), SDIndex.interval(out, 2 * out));
+            h = AdmLayers.groupNorm(sd, p, prefix + ".out_group_norm", h, out, normGroups, normEps);
+            h = h.mul(scale.add(1.0)).add(shift);
+        } else {
+            h = AdmLayers.groupNorm(sd, p, prefix + ".out_group_norm", h.add(t), out, normGroups, normEps);
+        }
+        h = AdmLayers.silu(sd, h);
+        if (dropout > 0) {
+            h = sd.nn().dropoutInverted(h, dropout);
+        }
+        SDVariable sum = skip.add(outConv.apply(h));
+        return rescaleSkip ? sum.div(1.414) : sum;
+    }
+}
