@@ -30,7 +30,8 @@ class ArchitectureTest {
             "samplers", Set.of("models", "predictors", "schedules", "nd"),
             "transforms", Set.of("schedules", "nd"),
             "losses", Set.of("models", "predictors", "schedules", "nd"),
-            "io", Set.of("nd"));
+            "io", Set.of("nd"),
+            "training", Set.of("models", "adapters", "transforms", "losses", "schedules", "predictors", "samplers", "io", "nd"));
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+)", Pattern.MULTILINE);
 
     @Test

@@ -1,0 +1,82 @@
+package org.diffusionlabs.training;
+
+import org.diffusionlabs.models.Conditioning;
+import org.diffusionlabs.nd.Checks;
+import org.diffusionlabs.schedules.Coefficient;
+import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
+import org.diffusionlabs.schedules.Posterior;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Builds the placeholder values of a {@link TrainingGraph} for one batch: the network inputs, the target, and
+ * everything the loss needs that depends only on data and schedule — per-sample coefficients gathered in float64,
+ * the true posterior q(x_{t−1} | x_t, x_0), the ±0.999 edge masks of x0 and the t == 0 mask.
+ */
+public final class TrainingFeed {
+    public static final String XT = "x_t";
+    public static final String T = "t";
+    public static final String COND_PREFIX = "cond.";
+    public static final String TARGET = "target";
+    public static final String X0 = "x0";
+    public static final String SQRT_RECIP_ACP = "coef.sqrt_recip_alphas_cumprod";
+    public static final String SQRT_RECIP_ACP_M1 = "coef.sqrt_recip_alphas_cumprod_minus_one";
+    public static final String MEAN_X0 = "coef.posterior_mean_x0_coef";
+    public static final String MEAN_XT = "coef.posterior_mean_xt_coef";
+    public static final String LOG_LOWER = "coef.lower_posterior_log_variance";
+    public static final String LOG_UPPER = "coef.upper_posterior_log_variance";
+    public static final String Q_MEAN = "q_mean";
+    public static final String Q_LOGVAR = "q_log_variance";
+    public static final String EDGE_LOW = "x0_low_edge";
+    public static final String EDGE_HIGH = "x0_high_edge";
+    public static final String T_ZERO = "t_is_zero";
+
+    private TrainingFeed() {}
+
+    /**
+     * @param x0     clean data [b, c, h, w] in [−1, 1]
+     * @param xt     noised data q_sample(x0, noise, t)
+     * @param t      integer steps [b]
+     * @param target what the prediction is regressed on (the noise for a noise predictor)
+     * @param c      conditional inputs
+     */
+    public static Map<String, INDArray> of(TrainingGraph graph, DiscreteGaussianSchedule schedule, INDArray x0,
+                                           INDArray xt, INDArray t, INDArray target, Conditioning c) {
+        Checks.require(x0.rank() == 4, "TrainingFeed", "x0", java.util.Arrays.toString(x0.shape()), "must be [b, c, h, w]");
+        Map<String, INDArray> feed = new LinkedHashMap<>();
+        feed.put(XT, xt.castTo(DataType.FLOAT));
+        feed.put(T, t.castTo(DataType.FLOAT).reshape(x0.size(0)));
+        if (graph.unet().config().embedDim() > 0) {
+            String name = graph.unet().config().embedName();
+            INDArray v = c.get(name);
+            Checks.require(v != null, "TrainingFeed", name, null, "the conditional input is missing");
+            feed.put(COND_PREFIX + name, v.castTo(DataType.FLOAT));
+        }
+        feed.put(TARGET, target.castTo(DataType.FLOAT));
+        if (graph.loss() == TrainingGraph.Loss.HYBRID) {
+            putCoef(feed, SQRT_RECIP_ACP, schedule, Coefficient.SQRT_RECIP_ALPHAS_CUMPROD, t);
+            putCoef(feed, SQRT_RECIP_ACP_M1, schedule, Coefficient.SQRT_RECIP_ALPHAS_CUMPROD_MINUS_ONE, t);
+            putCoef(feed, MEAN_X0, schedule, Coefficient.POSTERIOR_MEAN_X0_COEF, t);
+            putCoef(feed, MEAN_XT, schedule, Coefficient.POSTERIOR_MEAN_XT_COEF, t);
+            putCoef(feed, LOG_LOWER, schedule, Coefficient.LOWER_POSTERIOR_LOG_VARIANCE, t);
+            putCoef(feed, LOG_UPPER, schedule, Coefficient.UPPER_POSTERIOR_LOG_VARIANCE, t);
+            Posterior q = schedule.qPosterior(x0, xt, t);
+            feed.put(Q_MEAN, q.mean().castTo(DataType.FLOAT));
+            feed.put(Q_LOGVAR, q.logVariance().castTo(DataType.FLOAT));
+            feed.put(X0, x0.castTo(DataType.FLOAT));
+            feed.put(EDGE_LOW, x0.castTo(DataType.FLOAT).lt(-0.999).castTo(DataType.FLOAT));
+            feed.put(EDGE_HIGH, x0.castTo(DataType.FLOAT).gt(0.999).castTo(DataType.FLOAT));
+            feed.put(T_ZERO, t.castTo(DataType.DOUBLE).match(0.0, Conditions.equals()).castTo(DataType.FLOAT).reshape(x0.size(0)));
+        }
+        return feed;
+    }
+
+    private static void putCoef(Map<String, INDArray> feed, String key, DiscreteGaussianSchedule s, Coefficient c, INDArray t) {
+        feed.put(key, s.coefficient(c, t, 4).castTo(DataType.FLOAT));
+    }
+
+}

@@ -1,0 +1,131 @@
+package org.diffusionlabs.training;
+
+import org.diffusionlabs.losses.VlbLossGraph;
+import org.diffusionlabs.models.adm.AdmUNet;
+import org.diffusionlabs.nd.Checks;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The differentiable part of one diffusion training step as a SameDiff graph: the U-Net on (x_t, t, condition),
+ * the noise predictor's clamped x0, the DDPM training posterior (mean from the clamped x0, log variance interpolated
+ * by the predicted variance value), and the loss — MSE(ε̂, ε), plus 0.001·VLB(stopgrad(mean), log σ²) for the hybrid
+ * loss of Improved DDPM. Everything that depends only on data and the schedule (per-sample coefficients, the true
+ * posterior, branch masks) is computed eagerly in float64 by {@link TrainingFeed} and fed as placeholders.
+ */
+public final class TrainingGraph {
+    /** Loss variants. */
+    public enum Loss { MSE, HYBRID }
+
+    public static final String LOSS = "loss";
+    public static final String MSE = "mse";
+    public static final String VLB = "vlb";
+    private final SameDiff sd;
+    private final AdmUNet unet;
+    private final Loss loss;
+    private final double lambda;
+
+    private TrainingGraph(SameDiff sd, AdmUNet unet, Loss loss, double lambda) {
+        this.sd = sd;
+        this.unet = unet;
+        this.loss = loss;
+        this.lambda = lambda;
+    }
+
+    /**
+     * Builds the graph over the U-Net's parameters (shared arrays: optimiser updates reach every graph of the model).
+     *
+     * @param dropout res-block dropout during training
+     * @param lambda  VLB weight of the hybrid loss (0.001 in the reference)
+     */
+    public static TrainingGraph build(AdmUNet unet, Loss loss, double dropout, double lambda) {
+        Checks.notNull(unet, "TrainingGraph", "unet");
+        Checks.require(lambda >= 0 && Double.isFinite(lambda), "TrainingGraph", "lambda", lambda, "must be finite and >= 0");
+        Checks.require(loss == Loss.MSE || unet.config().predictVarianceValue(), "TrainingGraph", "loss", loss,
+                "the hybrid loss needs a U-Net that predicts the variance value");
+        long c = unet.config().inChannels();
+        SameDiff sd = SameDiff.create();
+        SDVariable xt = sd.placeHolder(TrainingFeed.XT, DataType.FLOAT, -1, c, -1, -1);
+        SDVariable t = sd.placeHolder(TrainingFeed.T, DataType.FLOAT, -1);
+        Map<String, SDVariable> cond = new LinkedHashMap<>();
+        if (unet.config().embedDim() > 0) {
+            String name = unet.config().embedName();
+            cond.put(name, sd.placeHolder(TrainingFeed.COND_PREFIX + name, DataType.FLOAT, -1, unet.config().embedDim()));
+        }
+        SDVariable target = sd.placeHolder(TrainingFeed.TARGET, DataType.FLOAT, -1, c, -1, -1);
+        AdmUNet.Outputs out = unet.build(sd, xt, t, cond, dropout);
+        SDVariable diff = out.prediction().sub(target);
+        SDVariable mse = sd.identity(MSE, diff.mul(diff).mean());
+        SDVariable total = mse;
+        if (loss == Loss.HYBRID) {
+            SDVariable vlb = sd.identity(VLB, vlb(sd, xt, out, c).mean());
+            total = mse.add(vlb.mul(lambda));
+        }
+        sd.identity(LOSS, total);
+        sd.setLossVariables(LOSS);
+        return new TrainingGraph(sd, unet, loss, lambda);
+    }
+
+    /** x0 = clamp(√(1/ᾱ)·x_t − √(1/ᾱ − 1)·ε̂, −1, 1); mean from x0; log σ² = v·log β + (1 − v)·log β̃; VLB per sample. */
+    private static SDVariable vlb(SameDiff sd, SDVariable xt, AdmUNet.Outputs out, long c) {
+        SDVariable recip = coef(sd, TrainingFeed.SQRT_RECIP_ACP);
+        SDVariable recipM1 = coef(sd, TrainingFeed.SQRT_RECIP_ACP_M1);
+        SDVariable x0Hat = sd.math().clipByValue(xt.mul(recip).sub(out.prediction().mul(recipM1)), -1.0, 1.0);
+        SDVariable mean = x0Hat.mul(coef(sd, TrainingFeed.MEAN_X0)).add(xt.mul(coef(sd, TrainingFeed.MEAN_XT)));
+        SDVariable detached = new StopGradient(sd, mean).outputVariable();
+        SDVariable v = out.varianceValue();
+        SDVariable logVar = v.mul(coef(sd, TrainingFeed.LOG_UPPER)).add(v.rsub(1.0).mul(coef(sd, TrainingFeed.LOG_LOWER)));
+        SDVariable qMean = sd.placeHolder(TrainingFeed.Q_MEAN, DataType.FLOAT, -1, c, -1, -1);
+        SDVariable qLogVar = sd.placeHolder(TrainingFeed.Q_LOGVAR, DataType.FLOAT, -1, c, -1, -1);
+        SDVariable x0 = sd.placeHolder(TrainingFeed.X0, DataType.FLOAT, -1, c, -1, -1);
+        SDVariable low = sd.placeHolder(TrainingFeed.EDGE_LOW, DataType.FLOAT, -1, c, -1, -1);
+        SDVariable high = sd.placeHolder(TrainingFeed.EDGE_HIGH, DataType.FLOAT, -1, c, -1, -1);
+        SDVariable tZero = sd.placeHolder(TrainingFeed.T_ZERO, DataType.FLOAT, -1);
+        return VlbLossGraph.perSample(sd, qMean, qLogVar, detached, logVar, x0, low, high, tZero);
+    }
+
+    private static SDVariable coef(SameDiff sd, String name) {
+        return sd.placeHolder(name, DataType.FLOAT, -1, 1, 1, 1);
+    }
+
+    public SameDiff sameDiff() {
+        return sd;
+    }
+
+    public AdmUNet unet() {
+        return unet;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public double lambda() {
+        return lambda;
+    }
+
+    /** Loss terms for one batch: "loss", "mse" and (hybrid) "vlb", as scalars. */
+    public Map<String, Double> evaluate(Map<String, INDArray> feed) {
+        List<String> names = loss == Loss.HYBRID ? List.of(LOSS, MSE, VLB) : List.of(LOSS, MSE);
+        Map<String, INDArray> out = sd.output(feed, names.toArray(new String[0]));
+        Map<String, Double> values = new LinkedHashMap<>();
+        names.forEach(n -> values.put(n, out.get(n).getDouble(0)));
+        return values;
+    }
+
+    /** Gradients of the loss for every parameter, under the parameters' state-dict names. */
+    public Map<String, INDArray> gradients(Map<String, INDArray> feed) {
+        List<String> params = List.copyOf(unet.parameters().asMap().keySet());
+        Map<String, INDArray> g = sd.calculateGradients(feed, params);
+        Map<String, INDArray> ordered = new LinkedHashMap<>();
+        params.forEach(p -> ordered.put(p, g.get(p)));
+        return ordered;
+    }
+}
