@@ -183,7 +183,10 @@ public final class ClassifierFreeGuidance implements DenoisingModel {
         return withOthers(merged, c, false);
     }
 
-    /** The training forward, eager: {@code model.predict(xt, t, dropConditions(c, b, rng))}. */
+    /**
+     * The training forward, eager: {@code model.predict(xt, t, dropConditions(c, b, rng))}. The wrapped model runs
+     * its deterministic path (the U-Net without feature dropout); dropout-bearing training uses {@link #buildTraining}.
+     */
     public DiffusionOutput trainingForward(INDArray xt, INDArray t, Conditioning c, Rng rng) {
         int b = checkBatch(xt, t, c);
         return model.predict(xt, t, dropConditions(c, b, rng));

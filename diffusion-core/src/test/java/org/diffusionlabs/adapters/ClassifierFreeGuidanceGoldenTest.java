@@ -73,6 +73,24 @@ class ClassifierFreeGuidanceGoldenTest {
         assertEquals(true, sd.get("train_unconditional_embedding.digit") == sd.get("eval_unconditional_embedding.digit"));
     }
 
+    /**
+     * The reference seeds 0, builds the U-Net, then CFGuidance draws its null embedding from the same stream; the
+     * golden file holds that value plus N(0, 0.02) noise. Continuing our U-Net's generator must land within that
+     * noise (a wrong stream would differ by ~0.4 on average).
+     */
+    @Test
+    void learnedNullEmbeddingContinuesTheUNetInitStream() {
+        Rng rng = new Rng(0);
+        AdmUNet fresh = AdmUNet.create(TinyGolden.config(), rng);
+        ClassifierFreeGuidance cfg = ClassifierFreeGuidance.builder(fresh).addCondition("digit", 768).optInitRng(rng).build();
+        INDArray diff = TinyGolden.cfgExtra().get("train_unconditional_embedding.digit")
+                .sub(cfg.stateDict().get("train_unconditional_embedding.digit")).castTo(DataType.DOUBLE);
+        double std = diff.stdNumber().doubleValue();
+        System.out.printf("null embedding init: perturbation std %.4f, max %.4f%n", std, diff.amaxNumber().doubleValue());
+        assertEquals(0.02, std, 0.004);
+        assertEquals(0.0, diff.meanNumber().doubleValue(), 0.005);
+    }
+
     @Test
     void trainingForwardWithP0EqualsThePlainUNet() {
         assertGolden("cfg_train_p0", cfg(0.0).trainingForward(xt, t, Conditioning.of("digit", digit), new Rng(7)));
