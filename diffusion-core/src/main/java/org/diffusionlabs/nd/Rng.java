@@ -130,14 +130,18 @@ public final class Rng {
         return Nd4j.create(normalFloats(Math.toIntExact(count(shape))), shape, 'c');
     }
 
-    /** Float32 tensor of uniforms in [from, to), as {@code tensor.uniform_(from, to)} (bounds rounded to float32). */
+    /**
+     * Float32 tensor of uniforms in [from, to), as {@code tensor.uniform_(from, to)}: bounds rounded to float32 and
+     * u·(to − from) + from fused into one rounding, as PyTorch's AVX2-compiled CPU kernel computes it (its compiler
+     * contracts the expression into an FMA; checked bit-exact against torch's default layer initialisation).
+     */
     public INDArray uniform(double from, double to, long... shape) {
         Checks.require(from <= to, "Rng", "from", from, "must be <= to=" + to);
         float lo = (float) from;
         float span = (float) to - lo;
         float[] v = new float[Math.toIntExact(count(shape))];
         for (int i = 0; i < v.length; i++) {
-            v[i] = uniformFloat() * span + lo;
+            v[i] = Math.fma(uniformFloat(), span, lo);
         }
         return Nd4j.create(v, shape, 'c');
     }
