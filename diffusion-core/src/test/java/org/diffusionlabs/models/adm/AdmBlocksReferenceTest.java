@@ -19,11 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * numbers embed an MKL dropout mask; here they run in eval mode (no dropout) against the values the spec's
  * emulation derived for the same RNG order (reference-tests.md). RNG order: seed 4 → x = randn(1,32,6,6) → the
  * block's parameters (skip conv, cond Linear, conv1, conv2; attention: cond_proj, q, k, v, out) → t = ones(1,2).
- * Sums are compared with atol 1e-4 (the reference's), or 1e-6 relative when that is larger (sums of hundreds).
+ * Sums are compared with the reference's atol 1e-4 (all values here agree to ≤ 5e-5, most to ≤ 1e-5).
  */
 class AdmBlocksReferenceTest {
     static final double ATOL = 1e-4;
-    static final double RTOL = 1e-6;
 
     /** Forward of a res block built after x, on t = ones(1, 2), in eval mode. */
     static INDArray resForward(AdmResBlock block) {
@@ -46,7 +45,7 @@ class AdmBlocksReferenceTest {
 
     static void assertSum(double expected, INDArray actual) {
         double sum = actual.castTo(DataType.DOUBLE).sumNumber().doubleValue();
-        double tol = Math.max(ATOL, RTOL * Math.abs(expected));
+        double tol = ATOL;
         assertTrue(Math.abs(sum - expected) <= tol, "sum " + sum + " vs expected " + expected + " (tol " + tol + ")");
     }
 
