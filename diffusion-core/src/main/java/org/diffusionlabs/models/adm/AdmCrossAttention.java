@@ -63,11 +63,12 @@ public record AdmCrossAttention(long dimQkv, long dimCond) {
      */
     public SDVariable build(SameDiff sd, Parameters p, String prefix, SDVariable q, SDVariable k, SDVariable v,
                             SDVariable context) {
-        long[] qs = staticShape(q, "q");
-        long heads = qs[1];
-        for (String n : new String[] {"q", "k", "v"}) {
-            long[] s = staticShape(n.equals("q") ? q : n.equals("k") ? k : v, n);
-            Checks.require(s[1] == heads && s[1] * s[s.length - 1] == dimQkv, OWNER, n, Arrays.toString(s),
+        long heads = staticShape(q, "q")[1];
+        String[] names = {"q", "k", "v"};
+        SDVariable[] inputs = {q, k, v};
+        for (int i = 0; i < 3; i++) {
+            long[] s = staticShape(inputs[i], names[i]);
+            Checks.require(s[1] == heads && heads * s[s.length - 1] == dimQkv, OWNER, names[i], Arrays.toString(s),
                     "heads × head dim must equal dimQkv=" + dimQkv + " with the heads of q (" + heads + ")");
         }
         Checks.require(dimQkv % heads == 0, OWNER, "heads", heads, "must divide dimQkv=" + dimQkv);

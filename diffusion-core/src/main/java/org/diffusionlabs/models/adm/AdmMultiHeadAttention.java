@@ -5,6 +5,8 @@ import org.diffusionlabs.nd.Checks;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
+import java.util.Arrays;
+
 /**
  * Multi-head attention around the {@link AdmCrossAttention} kernel (port of torchmultimodal's
  * {@code MultiHeadAttention} as {@code adm_attention} builds it): q, k, v = Linear(C, C) of the input, each split into
@@ -65,7 +67,7 @@ public record AdmMultiHeadAttention(long channels, long dimCond, int numHeads) {
     public SDVariable build(SameDiff sd, Parameters p, String prefix, SDVariable x, SDVariable context) {
         long[] s = x.getShape();
         Checks.require(s == null || s[s.length - 1] < 0 || s[s.length - 1] == channels, OWNER, "x",
-                s == null ? null : java.util.Arrays.toString(s), "last dimension must be channels=" + channels);
+                s == null ? null : Arrays.toString(s), "last dimension must be channels=" + channels);
         Rows layer = declare(sd, p, prefix);
         SDVariable shape = sd.shape(x);
         return sd.reshape(layer.apply(sd.reshape(x, -1, channels), AdmLayers.batch(sd, shape), context), shape);

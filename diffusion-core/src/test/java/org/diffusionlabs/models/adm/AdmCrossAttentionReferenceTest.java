@@ -30,7 +30,7 @@ class AdmCrossAttentionReferenceTest {
         SameDiff sd = SameDiff.create();
         Parameters p = new Parameters(rng);
         AdmCrossAttention attn = new AdmCrossAttention(32, 48);
-        attn.declare(sd, p, "");
+        attn.declare(sd, p, ""); // draws cond_proj before x; build() below reuses the graph's variables
         INDArray x = rng.randn(1, 2, 2, 2, 16);
         SDVariable xv = sd.constant("x", x);
         SDVariable out = attn.build(sd, p, "", xv, xv, xv, sd.constant("c", C));
