@@ -17,23 +17,30 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * @param out                output channels
  * @param dimCond            width of the conditioning embedding
  * @param resample           none, down (avg pool) or up (nearest)
+ * @param skipConv           1×1 conv on the skip path (required when in ≠ out; its draws come first)
  * @param scaleShift         FiLM scale-shift (true) or additive conditioning (false)
  * @param rescaleSkip        divide the sum by 1.414 (the reference's constant)
  * @param normGroups         GroupNorm groups (32 in the reference)
  * @param normEps            GroupNorm epsilon
  */
-public record AdmResBlock(long in, long out, long dimCond, Resample resample, boolean scaleShift, boolean rescaleSkip,
-                          int normGroups, double normEps) {
+public record AdmResBlock(long in, long out, long dimCond, Resample resample, boolean skipConv, boolean scaleShift,
+                          boolean rescaleSkip, int normGroups, double normEps) {
     public AdmResBlock {
+        Checks.require(skipConv || in == out, "AdmResBlock", "out", out,
+                "must equal in=" + in + " without a skip conv (the identity skip cannot change the width)");
+        Checks.require(normGroups > 0, "AdmResBlock", "normGroups", normGroups, "must be > 0");
         Checks.require(in > 0 && in % normGroups == 0, "AdmResBlock", "in", in, "must be a positive multiple of normGroups=" + normGroups);
         Checks.require(out > 0 && out % normGroups == 0, "AdmResBlock", "out", out, "must be a positive multiple of normGroups=" + normGroups);
         Checks.require(dimCond > 0, "AdmResBlock", "dimCond", dimCond, "must be > 0");
         Checks.notNull(resample, "AdmResBlock", "resample");
     }
 
-    /** The reference's factory defaults: scale-shift on, no rescale, 32 groups, eps 1e-5. */
+    /**
+     * The reference's factories ({@code adm_res_block} and its down/up variants): a skip conv exactly when in ≠ out,
+     * scale-shift on, no rescale, 32 groups, eps 1e-5.
+     */
     public static AdmResBlock of(long in, long out, long dimCond, Resample resample) {
-        return new AdmResBlock(in, out, dimCond, resample, true, false, 32, 1e-5);
+        return new AdmResBlock(in, out, dimCond, resample, in != out, true, false, 32, 1e-5);
     }
 
     /**
@@ -46,11 +53,11 @@ public record AdmResBlock(long in, long out, long dimCond, Resample resample, bo
     public SDVariable build(SameDiff sd, Parameters p, String prefix, SDVariable x, SDVariable emb, double dropout) {
         String[] order = {".cond_proj.1", ".in_block.0", ".in_block.3", ".out_group_norm", ".out_block.2", ".skip_block.1"};
         for (String m : order) {
-            if (!m.equals(".skip_block.1") || in != out) {
+            if (!m.equals(".skip_block.1") || skipConv) {
                 p.reserve(prefix + m + ".weight", prefix + m + ".bias");
             }
         }
-        AdmLayers.Conv skipConv = in != out ? AdmLayers.declareConv(sd, p, prefix + ".skip_block.1", in, out, 1) : null;
+        AdmLayers.Conv skip1x1 = skipConv ? AdmLayers.declareConv(sd, p, prefix + ".skip_block.1", in, out, 1) : null;
         long condWidth = scaleShift ? 2 * out : out;
         AdmLayers.Linear condProj = AdmLayers.declareLinear(sd, p, prefix + ".cond_proj.1", dimCond, condWidth);
         AdmLayers.Conv inConv = AdmLayers.declareConv(sd, p, prefix + ".in_block.3", in, out, 3);
@@ -59,8 +66,8 @@ public record AdmResBlock(long in, long out, long dimCond, Resample resample, bo
         SDVariable t = sd.reshape(condProj.apply(AdmLayers.silu(sd, emb)),
                 AdmLayers.shapeOf(sd, AdmLayers.batch(sd, sd.shape(emb)), condWidth, 1, 1));
         SDVariable skip = resample.apply(sd, x);
-        if (skipConv != null) {
-            skip = skipConv.apply(skip);
+        if (skip1x1 != null) {
+            skip = skip1x1.apply(skip);
         }
         SDVariable h = AdmLayers.groupNorm(sd, p, prefix + ".in_block.0", x, in, normGroups, normEps);
         h = inConv.apply(resample.apply(sd, AdmLayers.silu(sd, h)));
