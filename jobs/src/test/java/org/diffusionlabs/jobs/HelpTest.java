@@ -16,7 +16,8 @@ class HelpTest {
             assertEquals("", r.err());
             assertTrue(r.out().startsWith("Usage: diffusion <command> [options]"), r.out());
             for (Command c : Main.commands()) {
-                assertTrue(r.out().contains(c.name() + "  " + c.summary()), r.out());
+                assertTrue(java.util.regex.Pattern.compile("(?m)^  " + java.util.regex.Pattern.quote(c.name()) + " +"
+                        + java.util.regex.Pattern.quote(c.summary()) + "$").matcher(r.out()).find(), r.out());
             }
         }
     }
