@@ -21,6 +21,8 @@ public final class TrainingFeed {
     public static final String XT = "x_t";
     public static final String T = "t";
     public static final String COND_PREFIX = "cond.";
+    /** Keep masks of classifier-free guidance training, {@code keep.<condition>} [b, 1]: 1 keeps, 0 drops. */
+    public static final String KEEP_PREFIX = "keep.";
     public static final String TARGET = "target";
     public static final String X0 = "x0";
     public static final String SQRT_RECIP_ACP = "coef.sqrt_recip_alphas_cumprod";
@@ -46,6 +48,18 @@ public final class TrainingFeed {
      */
     public static Map<String, INDArray> of(TrainingGraph graph, DiscreteGaussianSchedule schedule, INDArray x0,
                                            INDArray xt, INDArray t, INDArray target, Conditioning c) {
+        Checks.require(graph.guidance() == null, "TrainingFeed", "keepMasks", null,
+                "a graph with classifier-free guidance needs keep masks (use the overload taking them)");
+        return of(graph, schedule, x0, xt, t, target, c, Map.of());
+    }
+
+    /**
+     * As above, with the guidance keep masks ({@code ClassifierFreeGuidance.keepMask(batch, rng)}) for a graph
+     * built with guidance.
+     */
+    public static Map<String, INDArray> of(TrainingGraph graph, DiscreteGaussianSchedule schedule, INDArray x0,
+                                           INDArray xt, INDArray t, INDArray target, Conditioning c,
+                                           Map<String, INDArray> keepMasks) {
         Checks.require(x0.rank() == 4, "TrainingFeed", "x0", java.util.Arrays.toString(x0.shape()), "must be [b, c, h, w]");
         Map<String, INDArray> feed = new LinkedHashMap<>();
         feed.put(XT, xt.castTo(DataType.FLOAT));
@@ -55,6 +69,13 @@ public final class TrainingFeed {
             INDArray v = c.get(name);
             Checks.require(v != null, "TrainingFeed", name, null, "the conditional input is missing");
             feed.put(COND_PREFIX + name, v.castTo(DataType.FLOAT));
+        }
+        if (graph.guidance() != null) {
+            for (String key : graph.guidance().dimCond().keySet()) {
+                INDArray keep = keepMasks.get(key);
+                Checks.require(keep != null, "TrainingFeed", "keepMasks", keepMasks.keySet(), "needs a mask for '" + key + "'");
+                feed.put(KEEP_PREFIX + key, keep.castTo(DataType.FLOAT).reshape(x0.size(0), 1));
+            }
         }
         feed.put(TARGET, target.castTo(DataType.FLOAT));
         if (graph.loss() == TrainingGraph.Loss.HYBRID) {

@@ -1,5 +1,6 @@
 package org.diffusionlabs.training;
 
+import org.diffusionlabs.adapters.ClassifierFreeGuidance;
 import org.diffusionlabs.losses.VlbLossGraph;
 import org.diffusionlabs.models.adm.AdmUNet;
 import org.diffusionlabs.nd.Checks;
@@ -29,12 +30,14 @@ public final class TrainingGraph {
     public static final String VLB = "vlb";
     private final SameDiff sd;
     private final AdmUNet unet;
+    private final ClassifierFreeGuidance guidance;
     private final Loss loss;
     private final double lambda;
 
-    private TrainingGraph(SameDiff sd, AdmUNet unet, Loss loss, double lambda) {
+    private TrainingGraph(SameDiff sd, AdmUNet unet, ClassifierFreeGuidance guidance, Loss loss, double lambda) {
         this.sd = sd;
         this.unet = unet;
+        this.guidance = guidance;
         this.loss = loss;
         this.lambda = lambda;
     }
@@ -46,6 +49,18 @@ public final class TrainingGraph {
      * @param lambda  VLB weight of the hybrid loss (0.001 in the reference)
      */
     public static TrainingGraph build(AdmUNet unet, Loss loss, double dropout, double lambda) {
+        return build(unet, null, loss, dropout, lambda);
+    }
+
+    /**
+     * As {@link #build(AdmUNet, Loss, double, double)} with classifier-free guidance training: each condition is
+     * replaced by the adapter's (learned) null embedding where the batch's keep mask is 0
+     * ({@link TrainingFeed#KEEP_PREFIX}); the null embedding is a trained variable of the graph.
+     *
+     * @param guidance the adapter wrapping {@code unet}, or null for none
+     */
+    public static TrainingGraph build(AdmUNet unet, ClassifierFreeGuidance guidance, Loss loss, double dropout,
+                                      double lambda) {
         Checks.notNull(unet, "TrainingGraph", "unet");
         Checks.require(lambda >= 0 && Double.isFinite(lambda), "TrainingGraph", "lambda", lambda, "must be finite and >= 0");
         Checks.require(loss == Loss.MSE || unet.config().predictVarianceValue(), "TrainingGraph", "loss", loss,
@@ -59,6 +74,13 @@ public final class TrainingGraph {
             String name = unet.config().embedName();
             cond.put(name, sd.placeHolder(TrainingFeed.COND_PREFIX + name, DataType.FLOAT, -1, unet.config().embedDim()));
         }
+        if (guidance != null) {
+            Map<String, SDVariable> keeps = new LinkedHashMap<>();
+            for (String key : guidance.dimCond().keySet()) {
+                keeps.put(key, sd.placeHolder(TrainingFeed.KEEP_PREFIX + key, DataType.FLOAT, -1, 1));
+            }
+            cond = guidance.buildTraining(sd, cond, keeps);
+        }
         SDVariable target = sd.placeHolder(TrainingFeed.TARGET, DataType.FLOAT, -1, c, -1, -1);
         AdmUNet.Outputs out = unet.build(sd, xt, t, cond, dropout);
         SDVariable diff = out.prediction().sub(target);
@@ -70,7 +92,7 @@ public final class TrainingGraph {
         }
         sd.identity(LOSS, total);
         sd.setLossVariables(LOSS);
-        return new TrainingGraph(sd, unet, loss, lambda);
+        return new TrainingGraph(sd, unet, guidance, loss, lambda);
     }
 
     /** x0 = clamp(√(1/ᾱ)·x_t − √(1/ᾱ − 1)·ε̂, −1, 1); mean from x0; log σ² = v·log β + (1 − v)·log β̃; VLB per sample. */
@@ -103,6 +125,27 @@ public final class TrainingGraph {
         return unet;
     }
 
+    /** The guidance adapter trained with the U-Net, or null. */
+    public ClassifierFreeGuidance guidance() {
+        return guidance;
+    }
+
+    /**
+     * Every trained array by name: the U-Net parameters under their state-dict names, then the learned null
+     * embeddings ({@code train_unconditional_embedding.<key>}). Live arrays, updated in place by the optimiser.
+     */
+    public Map<String, INDArray> trainables() {
+        Map<String, INDArray> all = new LinkedHashMap<>(unet.parameters().asMap());
+        if (guidance != null) {
+            guidance.stateDict().forEach((k, v) -> {
+                if (k.startsWith("train_") && guidance.isTrainable(k)) {
+                    all.put(k, v);
+                }
+            });
+        }
+        return all;
+    }
+
     public Loss loss() {
         return loss;
     }
@@ -120,9 +163,9 @@ public final class TrainingGraph {
         return values;
     }
 
-    /** Gradients of the loss for every parameter, under the parameters' state-dict names. */
+    /** Gradients of the loss for every trained array ({@link #trainables()}), under the same names. */
     public Map<String, INDArray> gradients(Map<String, INDArray> feed) {
-        List<String> params = List.copyOf(unet.parameters().asMap().keySet());
+        List<String> params = List.copyOf(trainables().keySet());
         Map<String, INDArray> g = sd.calculateGradients(feed, params);
         Map<String, INDArray> ordered = new LinkedHashMap<>();
         params.forEach(p -> ordered.put(p, g.get(p)));

@@ -39,6 +39,29 @@ class TrainingGraphGoldenTest {
         grads = graph.gradients(feed);
     }
 
+    /** With guidance training and every condition kept (p = 0), the null embedding's gradient is exactly zero. */
+    @Test
+    void guidanceTrainingWithAllConditionsKeptMatchesAndLeavesTheNullEmbeddingUntouched() {
+        AdmUNet unet = TinyGolden.unet();
+        org.diffusionlabs.adapters.ClassifierFreeGuidance cfg = org.diffusionlabs.adapters.ClassifierFreeGuidance
+                .builder(unet).addCondition("digit", 768).optP(0.0).optInitRng(new org.diffusionlabs.nd.Rng(0)).build();
+        cfg.load(TinyGolden.cfgExtra());
+        TrainingGraph graph = TrainingGraph.build(unet, cfg, TrainingGraph.Loss.HYBRID, 0.0, 0.001);
+        Map<String, INDArray> in = TinyGolden.inputs();
+        Map<String, INDArray> keep = cfg.keepMask(4, new org.diffusionlabs.nd.Rng(3));
+        assertEquals(4.0, keep.get("digit").sumNumber().doubleValue());
+        Map<String, INDArray> feed = TrainingFeed.of(graph, DiscreteGaussianSchedule.of(BetaScheduleKind.LINEAR, 1000),
+                in.get("x0"), in.get("x_t"), in.get("t"), in.get("noise"),
+                Conditioning.of("digit", in.get("digit_embedding")), keep);
+        Golden s = Golden.load("tiny_scalars.json");
+        assertEquals(s.scalar("ddpm_train.hybrid_loss"), graph.evaluate(feed).get("loss"), 1e-6 * s.scalar("ddpm_train.hybrid_loss"));
+        INDArray g = graph.gradients(feed).get("train_unconditional_embedding.digit");
+        assertEquals(0.0, g.amaxNumber().doubleValue(), 0.0);
+        feed.put(TrainingFeed.KEEP_PREFIX + "digit", keep.get("digit").mul(0));
+        assertTrue(graph.gradients(feed).get("train_unconditional_embedding.digit").amaxNumber().doubleValue() > 0,
+                "dropped conditions train the null embedding");
+    }
+
     @Test
     void lossTermsMatch() {
         Golden s = Golden.load("tiny_scalars.json");
