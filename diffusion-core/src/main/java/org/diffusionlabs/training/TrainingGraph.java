@@ -3,6 +3,7 @@ package org.diffusionlabs.training;
 import org.diffusionlabs.adapters.ClassifierFreeGuidance;
 import org.diffusionlabs.losses.VlbLossGraph;
 import org.diffusionlabs.models.adm.AdmUNet;
+import org.diffusionlabs.models.adm.DropoutMasks;
 import org.diffusionlabs.nd.Checks;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -31,13 +32,16 @@ public final class TrainingGraph {
     private final SameDiff sd;
     private final AdmUNet unet;
     private final ClassifierFreeGuidance guidance;
+    private final DropoutMasks dropout;
     private final Loss loss;
     private final double lambda;
 
-    private TrainingGraph(SameDiff sd, AdmUNet unet, ClassifierFreeGuidance guidance, Loss loss, double lambda) {
+    private TrainingGraph(SameDiff sd, AdmUNet unet, ClassifierFreeGuidance guidance, DropoutMasks dropout, Loss loss,
+                          double lambda) {
         this.sd = sd;
         this.unet = unet;
         this.guidance = guidance;
+        this.dropout = dropout;
         this.loss = loss;
         this.lambda = lambda;
     }
@@ -92,7 +96,7 @@ public final class TrainingGraph {
         }
         sd.identity(LOSS, total);
         sd.setLossVariables(LOSS);
-        return new TrainingGraph(sd, unet, guidance, loss, lambda);
+        return new TrainingGraph(sd, unet, guidance, out.dropout(), loss, lambda);
     }
 
     /** x0 = clamp(√(1/ᾱ)·x_t − √(1/ᾱ − 1)·ε̂, −1, 1); mean from x0; log σ² = v·log β + (1 − v)·log β̃; VLB per sample. */
@@ -123,6 +127,11 @@ public final class TrainingGraph {
 
     public AdmUNet unet() {
         return unet;
+    }
+
+    /** The res-block dropout sites whose masks each step must feed (none when the dropout is 0). */
+    public DropoutMasks dropout() {
+        return dropout;
     }
 
     /** The guidance adapter trained with the U-Net, or null. */
@@ -161,6 +170,21 @@ public final class TrainingGraph {
         Map<String, Double> values = new LinkedHashMap<>();
         names.forEach(n -> values.put(n, out.get(n).getDouble(0)));
         return values;
+    }
+
+    /** Loss terms and gradients of one batch from a single forward + backward pass. */
+    public record Step(Map<String, Double> losses, Map<String, INDArray> gradients) {}
+
+    /** The loss terms ("loss", "mse", "vlb") and the gradients of every trained array in one pass. */
+    public Step lossAndGradients(Map<String, INDArray> feed) {
+        List<String> names = loss == Loss.HYBRID ? List.of(LOSS, MSE, VLB) : List.of(LOSS, MSE);
+        List<String> params = List.copyOf(trainables().keySet());
+        org.nd4j.autodiff.samediff.api.OutAndGrad og = sd.calculateGradientsAndOutputs(feed, names, params);
+        Map<String, Double> values = new LinkedHashMap<>();
+        names.forEach(n -> values.put(n, og.getOutputs().get(n).getDouble(0)));
+        Map<String, INDArray> ordered = new LinkedHashMap<>();
+        params.forEach(p -> ordered.put(p, og.getGradients().get(p)));
+        return new Step(values, ordered);
     }
 
     /** Gradients of the loss for every trained array ({@link #trainables()}), under the same names. */

@@ -51,6 +51,15 @@ public record AdmResBlock(long in, long out, long dimCond, Resample resample, bo
      * @param dropout drop probability before the output conv (0 in eval graphs)
      */
     public SDVariable build(SameDiff sd, Parameters p, String prefix, SDVariable x, SDVariable emb, double dropout) {
+        return build(sd, p, prefix, x, emb, new DropoutMasks(dropout), 1);
+    }
+
+    /**
+     * Adds the block with dropout from {@code masks}; {@code factor} is the downscale factor of the block's output
+     * resolution relative to the network input (for the mask shapes).
+     */
+    public SDVariable build(SameDiff sd, Parameters p, String prefix, SDVariable x, SDVariable emb, DropoutMasks masks,
+                            int factor) {
         String[] order = {".cond_proj.1", ".in_block.0", ".in_block.3", ".out_group_norm", ".out_block.2", ".skip_block.1"};
         for (String m : order) {
             if (!m.equals(".skip_block.1") || skipConv) {
@@ -80,9 +89,7 @@ public record AdmResBlock(long in, long out, long dimCond, Resample resample, bo
             h = AdmLayers.groupNorm(sd, p, prefix + ".out_group_norm", h.add(t), out, normGroups, normEps);
         }
         h = AdmLayers.silu(sd, h);
-        if (dropout > 0) {
-            h = sd.nn().dropoutInverted(h, dropout);
-        }
+        h = masks.apply(sd, prefix, h, out, factor);
         SDVariable sum = skip.add(outConv.apply(h));
         return rescaleSkip ? sum.div(1.414) : sum;
     }

@@ -65,7 +65,8 @@ public final class AdmUNet implements DenoisingModel {
     }
 
     /** The network's outputs in a graph. */
-    public record Outputs(SDVariable prediction, SDVariable varianceValue) {}
+    /** The network's outputs in a graph, and the dropout mask placeholders it needs fed (none when p = 0). */
+    public record Outputs(SDVariable prediction, SDVariable varianceValue, DropoutMasks dropout) {}
 
     /**
      * Adds the whole U-Net to {@code sd}.
@@ -100,6 +101,7 @@ public final class AdmUNet implements DenoisingModel {
 
     /** Adds the U-Net body given the residual embedding [b, dimResCond] and attention tokens [b, n, dimAttnCond]. */
     public Outputs buildFromEmbeddings(SameDiff sd, SDVariable x, SDVariable eRes, SDVariable eAttn, double dropout) {
+        DropoutMasks masks = new DropoutMasks(dropout);
         int[] ch = config.channelsPerLayer();
         boolean[] att = config.useAttentionForLayer();
         int layers = ch.length;
@@ -114,10 +116,11 @@ public final class AdmUNet implements DenoisingModel {
         skipChannels.push((long) ch[0]);
         int idx = 1;
         long prev = ch[0];
+        int factor = 1;
         for (int l = 0; l < layers; l++) {
             for (int r = 0; r < perLayer; r++, idx++) {
                 String p = "down." + idx + "._module_list.";
-                h = AdmResBlock.of(prev, ch[l], d, Resample.NONE).build(sd, params, p + 0, h, eRes, dropout);
+                h = AdmResBlock.of(prev, ch[l], d, Resample.NONE).build(sd, params, p + 0, h, eRes, masks, factor);
                 if (att[l]) {
                     h = AdmAttentionBlock.of(ch[l], dc).build(sd, params, p + 1, h, eAttn);
                 }
@@ -126,16 +129,18 @@ public final class AdmUNet implements DenoisingModel {
                 prev = ch[l];
             }
             if (l < config.numResize()) {
-                h = AdmResBlock.of(ch[l], ch[l], d, Resample.DOWN).build(sd, params, "down." + idx + "._module_list.0", h, eRes, dropout);
+                factor *= 2;
+                h = AdmResBlock.of(ch[l], ch[l], d, Resample.DOWN).build(sd, params, "down." + idx + "._module_list.0", h, eRes,
+                        masks, factor);
                 skips.push(h);
                 skipChannels.push((long) ch[l]);
                 idx++;
             }
         }
         long last = ch[layers - 1];
-        h = AdmResBlock.of(last, last, d, Resample.NONE).build(sd, params, "bottleneck._module_list.0", h, eRes, dropout);
+        h = AdmResBlock.of(last, last, d, Resample.NONE).build(sd, params, "bottleneck._module_list.0", h, eRes, masks, factor);
         h = AdmAttentionBlock.of(last, dc).build(sd, params, "bottleneck._module_list.1", h, eAttn);
-        h = AdmResBlock.of(last, last, d, Resample.NONE).build(sd, params, "bottleneck._module_list.2", h, eRes, dropout);
+        h = AdmResBlock.of(last, last, d, Resample.NONE).build(sd, params, "bottleneck._module_list.2", h, eRes, masks, factor);
 
         idx = 0;
         prev = last;
@@ -148,13 +153,14 @@ public final class AdmUNet implements DenoisingModel {
                     skipC = skipChannels.pop();
                     h = sd.concat(1, h, skips.pop());
                 }
-                h = AdmResBlock.of(prev + skipC, ch[l], d, Resample.NONE).build(sd, params, p + 0, h, eRes, dropout);
+                h = AdmResBlock.of(prev + skipC, ch[l], d, Resample.NONE).build(sd, params, p + 0, h, eRes, masks, factor);
                 int k = 1;
                 if (att[l]) {
                     h = AdmAttentionBlock.of(ch[l], dc).build(sd, params, p + k++, h, eAttn);
                 }
                 if (r == perLayer && j < config.numResize()) {
-                    h = AdmResBlock.of(ch[l], ch[l], d, Resample.UP).build(sd, params, p + k, h, eRes, dropout);
+                    factor /= 2;
+                    h = AdmResBlock.of(ch[l], ch[l], d, Resample.UP).build(sd, params, p + k, h, eRes, masks, factor);
                 }
                 prev = ch[l];
             }
@@ -167,12 +173,12 @@ public final class AdmUNet implements DenoisingModel {
         AdmLayers.Conv out = AdmLayers.declareConv(sd, params, head + 2, ch[0], config.outChannels(), 3);
         h = out.apply(AdmLayers.silu(sd, AdmLayers.groupNorm(sd, params, head + 0, h, ch[0], AdmUNetConfig.NORM_GROUPS, 1e-5)));
         if (!config.predictVarianceValue()) {
-            return new Outputs(sd.identity("prediction", h), null);
+            return new Outputs(sd.identity("prediction", h), null, masks);
         }
         long c = config.inChannels();
         SDVariable prediction = sd.identity("prediction", h.get(SDIndex.all(), SDIndex.interval(0L, c)));
         SDVariable variance = h.get(SDIndex.all(), SDIndex.interval(c, 2 * c)).add(1.0).div(2.0);
-        return new Outputs(prediction, sd.identity("variance_value", variance));
+        return new Outputs(prediction, sd.identity("variance_value", variance), masks);
     }
 
     @Override
