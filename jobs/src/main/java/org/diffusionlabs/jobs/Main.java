@@ -10,14 +10,14 @@ import java.util.Optional;
  * {@link #run} does everything in-process (for tests); {@link #main} only wires the real streams and exits.
  */
 public final class Main {
-    private static final List<Command> COMMANDS = List.of(new ScheduleCommand(), new ForwardCommand());
+    private static final List<Command> COMMANDS = List.of(new ScheduleCommand(), new ForwardCommand(), new BenchCommand());
 
     private Main() {}
 
     public static void main(String[] args) {
         PrintStream stdout = System.out;
         // Only commands write to stdout: stray prints of libraries (native init banners etc.) go to stderr.
-        System.setOut(System.err);
+        System.setOut(QuietStderr.over(System.err));
         int code = run(args, stdout, System.err);
         stdout.flush();
         System.exit(code);

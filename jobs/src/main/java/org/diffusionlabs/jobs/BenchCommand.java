@@ -1,0 +1,169 @@
+package org.diffusionlabs.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.diffusionlabs.adapters.ClassifierFreeGuidance;
+import org.diffusionlabs.models.Conditioning;
+import org.diffusionlabs.models.adm.AdmFlops;
+import org.diffusionlabs.models.adm.AdmUNet;
+import org.diffusionlabs.models.adm.AdmUNetConfig;
+import org.diffusionlabs.nd.Rng;
+import org.diffusionlabs.predictors.NoisePredictor;
+import org.diffusionlabs.predictors.Predictor;
+import org.diffusionlabs.samplers.DdimSampler;
+import org.diffusionlabs.samplers.DdpmSampler;
+import org.diffusionlabs.samplers.EvalSteps;
+import org.diffusionlabs.samplers.Sampler;
+import org.diffusionlabs.samplers.StepListener;
+import org.diffusionlabs.samplers.StepNoise;
+import org.diffusionlabs.schedules.BetaScheduleKind;
+import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
+import org.diffusionlabs.training.AdamW;
+import org.diffusionlabs.training.TrainStep;
+import org.diffusionlabs.training.TrainingGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code diffusion bench}: throughput of the tutorial recipe's real work, for comparison with PyTorch on the same
+ * machine. {@code train} times one full optimiser step (diffusion steps and noise, guidance condition dropout,
+ * res-block dropout, U-Net forward, hybrid loss, backward, AdamW); {@code ddim}/{@code ddpm} time whole sampling
+ * loops through classifier-free guidance (every step runs the U-Net on 2×batch images). Warm-up iterations first,
+ * then the median and best of the timed ones; FLOPs come from {@link AdmFlops} (training ≈ 3 forwards).
+ */
+public final class BenchCommand extends OptionCommand {
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "Measure training or sampling throughput (images/s, GFLOP/s, peak RSS).";
+    }
+
+    @Override
+    protected String synopsis() {
+        return "--config small|tutorial|tiny|C.json --batch B [--what train|ddim|ddpm] [--iters N] [--warmup W] "
+                + "[--steps S] [--seed S] [--json]";
+    }
+
+    @Override
+    protected String description() {
+        return "Images are 1x32x32 digits conditioned on a 768-wide embedding ('digit'); guidance 2, p = 0.1.\n"
+                + "train: one full optimiser step per iteration (hybrid loss, AdamW, dropout 0.1).\n"
+                + "ddim: a DDIM loop of --steps updates (default 50, eta 0); ddpm: --steps strided steps (default 250).\n"
+                + "--json prints one object with images_per_s (median), images_per_s_best, gflops, peak_rss_mb, ...";
+    }
+
+    @Override
+    protected List<Option> options() {
+        return List.of(
+                Option.valued("config", "NAME", "small, tutorial, tiny, or a JSON file of adm_unet arguments"),
+                Option.valued("batch", "B", "images per iteration (>= 1)"),
+                Option.valued("what", "KIND", "train (default), ddim or ddpm"),
+                Option.valued("iters", "N", "timed iterations (default 5 for train, 3 for sampling)"),
+                Option.valued("warmup", "W", "untimed iterations first (default 5 for train: SameDiff's array cache needs ~3 steps to warm up; 1 for sampling)"),
+                Option.valued("steps", "S", "sampling steps (ddim default 50, ddpm default 250)"),
+                Option.valued("seed", "S", "random seed (default 0)"),
+                Option.flag("json", "print one JSON object to stdout"));
+    }
+
+    @Override
+    protected int execute(Args args, PrintStream out, PrintStream err) throws UsageException {
+        String configName = args.required("config");
+        int batch = positive(args.requiredInt("batch"), "batch");
+        String what = args.string("what").orElse("train");
+        if (!List.of("train", "ddim", "ddpm").contains(what)) {
+            throw new UsageException("option --what must be train, ddim or ddpm, got '" + what + "'");
+        }
+        boolean train = what.equals("train");
+        int iters = positive(args.optionalInt("iters").orElse(train ? 5 : 3), "iters");
+        int warmup = nonNegative(args.optionalInt("warmup").orElse(train ? 5 : 1), "warmup");
+        int steps = positive(args.optionalInt("steps").orElse(what.equals("ddpm") ? 250 : 50), "steps");
+        long seed = args.optionalInt("seed").orElse(0);
+        AdmUNetConfig config = BenchConfigs.resolve(configName);
+        Rng rng = new Rng(seed);
+        AdmUNet unet = AdmUNet.create(config, rng);
+        ClassifierFreeGuidance cfg = ClassifierFreeGuidance.builder(unet).addCondition(config.embedName(), config.embedDim())
+                .optP(0.1).optGuidance(2.0).optInitRng(rng).build();
+        DiscreteGaussianSchedule schedule = DiscreteGaussianSchedule.of(BetaScheduleKind.LINEAR, 1000);
+        err.printf("bench %s on %s: %,d parameters, batch %d, %d warm-up + %d timed iterations%n", what, configName,
+                unet.parameters().count(), batch, warmup, iters);
+        Runnable iteration;
+        double forwardsPerImage;
+        if (train) {
+            TrainStep step = new TrainStep(TrainingGraph.build(unet, cfg, TrainingGraph.Loss.HYBRID, 0.1, 0.001),
+                    schedule, new AdamW());
+            INDArray x0 = rng.rand(batch, config.inChannels(), 32, 32).muli(2).subi(1);
+            Conditioning c = Conditioning.of(config.embedName(), rng.randn(batch, config.embedDim()));
+            iteration = () -> step.run(x0, c, rng, 1e-4);
+            forwardsPerImage = 3;
+        } else {
+            Predictor predictor = new NoisePredictor(schedule, Predictor.clampTo(-1, 1));
+            Sampler sampler = what.equals("ddim")
+                    ? new DdimSampler(cfg, schedule, predictor, EvalSteps.linspace(1000, steps + 1), 0.0)
+                    : new DdpmSampler(cfg, schedule, predictor, EvalSteps.linspace(1000, steps));
+            Conditioning c = Conditioning.of(config.embedName(), rng.randn(batch, config.embedDim()));
+            iteration = () -> sampler.sample(rng.randn(batch, config.inChannels(), 32, 32), c, StepNoise.from(rng),
+                    StepListener.NONE);
+            forwardsPerImage = 2.0 * sampler.numSteps();
+        }
+        double[] seconds = new double[iters];
+        for (int i = 0; i < warmup + iters; i++) {
+            long t0 = System.nanoTime();
+            iteration.run();
+            double s = (System.nanoTime() - t0) / 1e9;
+            boolean timed = i >= warmup;
+            if (timed) {
+                seconds[i - warmup] = s;
+            }
+            err.printf("  %s %d/%d: %.3f s (%.2f img/s)%n", timed ? "iteration" : "warm-up", timed ? i - warmup + 1 : i + 1,
+                    timed ? iters : warmup, s, batch / s);
+        }
+        double[] sorted = seconds.clone();
+        Arrays.sort(sorted);
+        double median = iters % 2 == 1 ? sorted[iters / 2] : (sorted[iters / 2 - 1] + sorted[iters / 2]) / 2;
+        double gflopPerImage = 2.0 * AdmFlops.forwardMacs(config, 32, 32) * forwardsPerImage / 1e9;
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        json.put("config", configName);
+        json.put("what", what);
+        json.put("batch", batch);
+        json.put("iters", iters);
+        json.put("steps", train ? 1 : steps);
+        json.put("parameters", unet.parameters().count());
+        json.put("images_per_s", batch / median);
+        json.put("images_per_s_best", batch / sorted[0]);
+        json.put("seconds_median", median);
+        json.put("seconds_min", sorted[0]);
+        json.put("gflop_per_image", gflopPerImage);
+        json.put("gflops", gflopPerImage * batch / median);
+        json.put("peak_rss_mb", ProcessMemory.peakRssMb());
+        json.put("native", NativeInfo.describe());
+        json.put("omp_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
+        if (args.flag("json")) {
+            out.println(json.toString());
+        } else {
+            out.printf("%s %s batch %d: %.2f img/s median (best %.2f), %.1f GFLOP/s, peak RSS %.0f MB%n", configName, what,
+                    batch, batch / median, batch / sorted[0], gflopPerImage * batch / median, ProcessMemory.peakRssMb());
+        }
+        return OK;
+    }
+
+    private static int positive(int v, String name) throws UsageException {
+        if (v < 1) {
+            throw new UsageException("option --" + name + " must be >= 1, got " + v);
+        }
+        return v;
+    }
+
+    private static int nonNegative(int v, String name) throws UsageException {
+        if (v < 0) {
+            throw new UsageException("option --" + name + " must be >= 0, got " + v);
+        }
+        return v;
+    }
+}
