@@ -5,10 +5,10 @@ import org.diffusionlabs.models.DenoisingModel;
 import org.diffusionlabs.models.DiffusionOutput;
 import org.diffusionlabs.nd.Checks;
 import org.diffusionlabs.nd.Interpolation;
+import org.diffusionlabs.nd.TruthyClamp;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Arrays;
 
@@ -37,6 +37,7 @@ public final class SuperResolution implements DenoisingModel {
     private final Interpolation.Mode mode;
     private final Double minVal;
     private final Double maxVal;
+    private final TruthyClamp clamp;
 
     /** The reference defaults: field "low_res", bicubic with antialias, no clamp. */
     public SuperResolution(DenoisingModel model) {
@@ -56,6 +57,7 @@ public final class SuperResolution implements DenoisingModel {
                 "is only supported for bilinear and bicubic modes");
         Checks.require(minVal == null || !minVal.isNaN(), OWNER, "minVal", minVal, "must not be NaN");
         Checks.require(maxVal == null || !maxVal.isNaN(), OWNER, "maxVal", maxVal, "must not be NaN");
+        this.clamp = new TruthyClamp(minVal, maxVal);
         this.lowResName = lowResName;
         this.antialias = antialias;
         this.minVal = minVal;
@@ -82,26 +84,12 @@ public final class SuperResolution implements DenoisingModel {
         return model.predict(input, t, Conditioning.none());
     }
 
-    /** Python truthiness of {@code min_val or max_val}: some bound is set and non-zero. */
+    /** Whether the clamp applies (the reference's {@code min_val or max_val}). */
     boolean clamps() {
-        return truthy(minVal) || truthy(maxVal);
-    }
-
-    private static boolean truthy(Double v) {
-        return v != null && v != 0.0;
+        return clamp.active();
     }
 
     private INDArray clamp(INDArray x) {
-        if (!clamps()) {
-            return x;
-        }
-        INDArray out = x;
-        if (minVal != null) {
-            out = Transforms.max(out, minVal, true);
-        }
-        if (maxVal != null) {
-            out = Transforms.min(out, maxVal, true);
-        }
-        return out;
+        return clamp.apply(x);
     }
 }

@@ -2,9 +2,9 @@ package org.diffusionlabs.transforms;
 
 import org.diffusionlabs.nd.Checks;
 import org.diffusionlabs.nd.Interpolation;
+import org.diffusionlabs.nd.TruthyClamp;
 import org.diffusionlabs.nd.Rng;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.function.UnaryOperator;
 
@@ -28,6 +28,7 @@ public final class SuperResolutionTransform implements Transform {
     private final String lowResField;
     private final Double minVal;
     private final Double maxVal;
+    private final TruthyClamp clamp;
     private final boolean antialias;
     private final Interpolation.Mode mode;
     private final UnaryOperator<INDArray> augmentation;
@@ -52,6 +53,7 @@ public final class SuperResolutionTransform implements Transform {
                 "must be non-empty");
         Checks.require(minVal == null || !minVal.isNaN(), OWNER, "minVal", minVal, "must not be NaN");
         Checks.require(maxVal == null || !maxVal.isNaN(), OWNER, "maxVal", maxVal, "must not be NaN");
+        this.clamp = new TruthyClamp(minVal, maxVal);
         Checks.require(!antialias || mode != Interpolation.Mode.NEAREST, OWNER, "antialias", antialias,
                 "is only supported for bilinear and bicubic modes");
         this.dataField = dataField;
@@ -75,26 +77,12 @@ public final class SuperResolutionTransform implements Transform {
         return batch.with(lowResField, up);
     }
 
-    /** Python truthiness of {@code min_val or max_val}: some bound is set and non-zero. */
+    /** Whether the clamp applies (the reference's {@code min_val or max_val}). */
     boolean clamps() {
-        return truthy(minVal) || truthy(maxVal);
-    }
-
-    private static boolean truthy(Double v) {
-        return v != null && v != 0.0;
+        return clamp.active();
     }
 
     private INDArray clamp(INDArray x) {
-        if (!clamps()) {
-            return x;
-        }
-        INDArray out = x;
-        if (minVal != null) {
-            out = Transforms.max(out, minVal, true);
-        }
-        if (maxVal != null) {
-            out = Transforms.min(out, maxVal, true);
-        }
-        return out;
+        return clamp.apply(x);
     }
 }
