@@ -34,6 +34,22 @@ class AdmUNetGoldenTest {
         assertEquals(2_841_058L, unet.parameters().count());
     }
 
+    /** What PyTorch's load_state_dict(strict=True) needs: a file we write has exactly the reference's names and shapes. */
+    @Test
+    void aSavedCheckpointHasTheReferenceStateDictNamesAndShapes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        AdmUNet unet = AdmUNet.create(TinyGolden.config(), new org.diffusionlabs.nd.Rng(3));
+        java.nio.file.Path file = dir.resolve("unet.safetensors");
+        org.diffusionlabs.io.Safetensors.write(unet.parameters().asMap(), Map.of(), file);
+        org.diffusionlabs.io.SafetensorsHeader header = org.diffusionlabs.io.Safetensors.readHeader(file);
+        Map<String, INDArray> ref = TinyGolden.weights();
+        assertEquals(ref.size(), header.entries().size());
+        Map<String, INDArray> back = org.diffusionlabs.io.Safetensors.read(file);
+        assertEquals(new ArrayList<>(ref.keySet()), new ArrayList<>(back.keySet()));
+        ref.forEach((k, v) -> assertEquals(java.util.Arrays.toString(v.shape()), java.util.Arrays.toString(back.get(k).shape()), k));
+        back.forEach((k, v) -> assertEquals(unet.parameters().asMap().get(k), v, k));
+    }
+
     @Test
     void evalForwardMatches() {
         Map<String, INDArray> in = TinyGolden.inputs();
