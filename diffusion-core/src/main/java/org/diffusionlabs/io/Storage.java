@@ -1,0 +1,32 @@
+package org.diffusionlabs.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * The few file operations checkpoints need, so the same store works on a local disk (here) and on HDFS, S3 or DBFS
+ * through Hadoop's FileSystem (in the jobs module). Paths are '/'-separated, relative to the storage root.
+ */
+public interface Storage {
+    /** Opens a file for reading; {@link java.io.FileNotFoundException} when absent. */
+    InputStream open(String path) throws IOException;
+
+    /** Length of a file in bytes. */
+    long length(String path) throws IOException;
+
+    /** Creates (or overwrites) a file, creating parent directories. */
+    OutputStream create(String path) throws IOException;
+
+    boolean exists(String path) throws IOException;
+
+    /** Names (not paths) of the entries directly under a directory; empty when it does not exist. */
+    List<String> list(String dir) throws IOException;
+
+    /** Renames a file or directory; the target must not exist. */
+    void rename(String from, String to) throws IOException;
+
+    /** Deletes a file or a directory tree; no error when absent. */
+    void delete(String path) throws IOException;
+}
