@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>{@link #bilinear} computes this in floating point on {@code [n, c, h, w]} float arrays (the same weights as
  * torch's {@code interpolate(mode="bilinear", antialias=True)}); it does not reproduce Pillow's 8-bit rounding, so it
- * differs from torchvision-on-PIL by up to about half a grey level (≈ 0.002). {@link #bilinearUint8} reproduces
+ * differs from torchvision-on-PIL by at most one grey level (1/255; two roundings of ≤ ½). {@link #bilinearUint8} reproduces
  * Pillow exactly for images whose values are {@code k/255} (as all readers of this package give): 22-bit fixed-point
  * weights and rounding to uint8 after each pass.
  */
