@@ -6,6 +6,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -52,6 +56,33 @@ class ResizeTest {
         assertEquals(96, Math.round(y[5] * 255));
         assertEquals(64, Math.round(y[1] * 255));
         assertEquals(159, Math.round(y[6] * 255)); // .75·191 + .25·64 = 159.25 → 159
+    }
+
+    @Test
+    void uint8ModeEqualsPillowByteForByte() throws IOException {
+        byte[] golden; // written by data/mnist/pil_resize_golden.py with Pillow 9.4.0
+        try (InputStream in = ResizeTest.class.getResourceAsStream("pil-bilinear.bin")) {
+            golden = in.readAllBytes();
+        }
+        assertEquals(3 * 1024 + 63 + 20 + 143, golden.length);
+        INDArray mnist = MnistEmbedded.load().subset(new int[] {0, 1234, 9999}).images();
+        assertArrayEquals(Arrays.copyOfRange(golden, 0, 3072), bytes(Resize.bilinearUint8(mnist, 32)));
+        float[] small = new float[63];
+        for (int i = 0; i < 63; i++) {
+            small[i] = (golden[3072 + i] & 0xFF) / 255f;
+        }
+        INDArray x = image(9, 7, small);
+        assertArrayEquals(Arrays.copyOfRange(golden, 3135, 3155), bytes(Resize.bilinearUint8(x, 4, 5)));
+        assertArrayEquals(Arrays.copyOfRange(golden, 3155, 3298), bytes(Resize.bilinearUint8(x, 13, 11)));
+    }
+
+    private static byte[] bytes(INDArray x) {
+        float[] f = flat(x);
+        byte[] out = new byte[f.length];
+        for (int i = 0; i < f.length; i++) {
+            out[i] = (byte) Math.round(f[i] * 255);
+        }
+        return out;
     }
 
     @Test
