@@ -74,7 +74,8 @@ public record LabeledImages(INDArray images, int[] labels) {
         }
         long[] shape = images.shape();
         long per = shape[1] * shape[2] * shape[3];
-        INDArray flat = images.dup('c').reshape('c', shape[0], per);
+        INDArray source = images.ordering() == 'c' && !images.isView() ? images : images.dup('c');
+        INDArray flat = source.reshape('c', shape[0], per);
         INDArray rows = Nd4j.pullRows(flat, 1, indices);
         return new LabeledImages(rows.reshape('c', indices.length, shape[1], shape[2], shape[3]), picked);
     }
