@@ -1,0 +1,196 @@
+package org.diffusionlabs.data;
+
+import org.diffusionlabs.data.MalformedIdxException.Reason;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads the IDX format of MNIST and Fashion-MNIST (e.g. Debian's dataset-fashion-mnist): an image file
+ * (magic 0x00000803: unsigned bytes, dims [n, rows, cols]) and a label file (0x00000801: [n]), each plain or
+ * gzip'd (detected by the bytes 1f 8b). Images become float32 {@code [n, 1, rows, cols]} with values {@code k/255}.
+ *
+ * <p>Hostile headers cannot exhaust memory: dimensions are capped, a plain file's declared size must equal its
+ * length before anything is allocated, and streams are read in 1 MiB chunks so memory follows the bytes present.
+ * Every defect is a {@link MalformedIdxException} naming the file; missing files give {@code NoSuchFileException}.
+ */
+public final class IdxReader {
+    /** Cap on rows and on cols. */
+    public static final int MAX_SIDE = 1 << 14;
+    /** Cap on the number of pixel (or label) bytes of one file: 2^31 − 1 (2 GiB u8, 8 GiB as float32). */
+    public static final long MAX_ELEMENTS = Integer.MAX_VALUE;
+    private static final int TYPE_U8 = 0x08;
+    private static final String OWNER = "IdxReader";
+
+    private IdxReader() {}
+
+    /** Reads an image file and its label file; the counts must agree. */
+    public static LabeledImages read(Path imagesFile, Path labelsFile) throws IOException {
+        Args.notNull(imagesFile, OWNER, "imagesFile");
+        Args.notNull(labelsFile, OWNER, "labelsFile");
+        INDArray images = readImages(imagesFile);
+        int[] labels = readLabels(labelsFile);
+        return pair(images, imagesFile.toString(), labels, labelsFile.toString());
+    }
+
+    /** Reads an image stream and a label stream (each one whole IDX file; the streams are not closed). */
+    public static LabeledImages read(InputStream images, String imagesName, InputStream labels, String labelsName)
+            throws IOException {
+        INDArray x = readImages(images, imagesName);
+        int[] y = readLabels(labels, labelsName);
+        return pair(x, imagesName, y, labelsName);
+    }
+
+    /** Reads an IDX image file into float32 {@code [n, 1, rows, cols]}. */
+    public static INDArray readImages(Path file) throws IOException {
+        Args.notNull(file, OWNER, "file");
+        try (InputStream raw = Files.newInputStream(file)) {
+            return readImages(raw, file.toString(), Files.size(file));
+        }
+    }
+
+    /** Reads an IDX image stream ({@code name} is used in messages; the stream is not closed). */
+    public static INDArray readImages(InputStream in, String name) throws IOException {
+        Args.notNull(in, OWNER, "in");
+        return readImages(in, String.valueOf(name), -1);
+    }
+
+    /** Reads an IDX label file into an int array. */
+    public static int[] readLabels(Path file) throws IOException {
+        Args.notNull(file, OWNER, "file");
+        try (InputStream raw = Files.newInputStream(file)) {
+            return readLabels(raw, file.toString(), Files.size(file));
+        }
+    }
+
+    /** Reads an IDX label stream ({@code name} is used in messages; the stream is not closed). */
+    public static int[] readLabels(InputStream in, String name) throws IOException {
+        Args.notNull(in, OWNER, "in");
+        return readLabels(in, String.valueOf(name), -1);
+    }
+
+    private static LabeledImages pair(INDArray images, String imagesName, int[] labels, String labelsName)
+            throws MalformedIdxException {
+        if (images.size(0) != labels.length) {
+            throw new MalformedIdxException(Reason.COUNT_MISMATCH, labelsName + " has " + labels.length
+                    + " labels but " + imagesName + " has " + images.size(0) + " images");
+        }
+        return new LabeledImages(images, labels);
+    }
+
+    private static INDArray readImages(InputStream raw, String name, long fileLength) throws IOException {
+        Opened o = open(raw, name, fileLength);
+        long[] dims = header(o, name, 3);
+        long n = dims[0];
+        long rows = dims[1];
+        long cols = dims[2];
+        if (rows > MAX_SIDE || cols > MAX_SIDE) {
+            throw new MalformedIdxException(Reason.BAD_DIMENSIONS, name + ": image size " + rows + "x" + cols
+                    + " exceeds the cap of " + MAX_SIDE);
+        }
+        PixelBuffer px = body(o, name, n, rows * cols, 16);
+        return px.toUnitFloats(n, 1, rows, cols);
+    }
+
+    private static int[] readLabels(InputStream raw, String name, long fileLength) throws IOException {
+        Opened o = open(raw, name, fileLength);
+        long n = header(o, name, 1)[0];
+        return body(o, name, n, 1, 8).toInts();
+    }
+
+    private record Opened(DataInputStream in, long length) {}
+
+    private static Opened open(InputStream raw, String name, long fileLength) throws IOException {
+        PushbackInputStream peek = new PushbackInputStream(new BufferedInputStream(raw, 1 << 16), 2);
+        byte[] two = peek.readNBytes(2);
+        peek.unread(two);
+        if (two.length == 2 && (two[0] & 0xFF) == 0x1f && (two[1] & 0xFF) == 0x8b) {
+            try {
+                return new Opened(new DataInputStream(new GZIPInputStream(peek, 1 << 16)), -1);
+            } catch (ZipException e) {
+                throw new MalformedIdxException(Reason.BAD_GZIP, name + ": " + e.getMessage(), e);
+            } catch (EOFException e) {
+                throw new MalformedIdxException(Reason.TRUNCATED, name + ": gzip header cut short", e);
+            }
+        }
+        return new Opened(new DataInputStream(peek), fileLength);
+    }
+
+    private static long[] header(Opened o, String name, int expectedDims) throws IOException {
+        byte[] magic = new byte[4];
+        try {
+            o.in().readFully(magic);
+        } catch (EOFException e) {
+            throw new MalformedIdxException(Reason.TRUNCATED, name + ": fewer than 4 bytes, no IDX magic", e);
+        } catch (ZipException e) {
+            throw new MalformedIdxException(Reason.BAD_GZIP, name + ": " + e.getMessage(), e);
+        }
+        int type = magic[2] & 0xFF;
+        int nDims = magic[3] & 0xFF;
+        String hex = String.format("0x%02x%02x%02x%02x", magic[0], magic[1], magic[2], magic[3]);
+        if (magic[0] != 0 || magic[1] != 0 || nDims != expectedDims) {
+            throw new MalformedIdxException(Reason.BAD_MAGIC, name + ": magic " + hex + " is not an IDX "
+                    + (expectedDims == 3 ? "image file (0x00000803)" : "label file (0x00000801)"));
+        }
+        if (type != TYPE_U8) {
+            throw new MalformedIdxException(Reason.UNSUPPORTED_TYPE, name + ": magic " + hex + " has element type 0x"
+                    + Integer.toHexString(type) + ", only 0x08 (unsigned byte) is supported");
+        }
+        long[] dims = new long[expectedDims];
+        long product = 1;
+        for (int i = 0; i < expectedDims; i++) {
+            try {
+                dims[i] = Integer.toUnsignedLong(o.in().readInt());
+            } catch (EOFException e) {
+                throw new MalformedIdxException(Reason.TRUNCATED, name + ": header ends before dimension " + i, e);
+            } catch (ZipException e) {
+                throw new MalformedIdxException(Reason.BAD_GZIP, name + ": " + e.getMessage(), e);
+            }
+            if (dims[i] == 0) {
+                throw new MalformedIdxException(Reason.BAD_DIMENSIONS, name + ": dimension " + i + " is 0");
+            }
+            product *= Math.min(dims[i], MAX_ELEMENTS + 1); // each factor ≤ 2^31, product checked after each step
+            if (product > MAX_ELEMENTS) {
+                throw new MalformedIdxException(Reason.BAD_DIMENSIONS, name + ": dimensions "
+                        + Arrays.toString(Arrays.copyOf(dims, i + 1))
+                        + " exceed the cap of " + MAX_ELEMENTS + " elements");
+            }
+        }
+        return dims;
+    }
+
+    private static PixelBuffer body(Opened o, String name, long n, long perItem, long headerBytes) throws IOException {
+        long bytes = n * perItem;
+        if (o.length() >= 0 && o.length() != headerBytes + bytes) {
+            throw new MalformedIdxException(o.length() < headerBytes + bytes ? Reason.TRUNCATED : Reason.SIZE_MISMATCH,
+                    name + ": header declares " + (headerBytes + bytes) + " bytes but the file has " + o.length());
+        }
+        PixelBuffer buf = new PixelBuffer();
+        try {
+            if (buf.readFrom(o.in(), bytes) < bytes) {
+                throw new MalformedIdxException(Reason.TRUNCATED, name + ": data ends after " + buf.size() + " of "
+                        + bytes + " declared bytes");
+            }
+            if (o.in().read() != -1) {
+                throw new MalformedIdxException(Reason.SIZE_MISMATCH, name + ": trailing bytes after the "
+                        + bytes + " declared data bytes");
+            }
+        } catch (EOFException e) {
+            throw new MalformedIdxException(Reason.TRUNCATED, name + ": gzip data ends after " + buf.size() + " of "
+                    + bytes + " declared bytes", e);
+        } catch (ZipException e) {
+            throw new MalformedIdxException(Reason.BAD_GZIP, name + ": " + e.getMessage(), e);
+        }
+        return buf;
+    }
+}

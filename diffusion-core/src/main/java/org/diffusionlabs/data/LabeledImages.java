@@ -1,0 +1,122 @@
+package org.diffusionlabs.data;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * A labelled image set: {@code images} float32 {@code [n, c, h, w]} (C order, values in [0, 1] for the readers of
+ * this package) and {@code labels[i]} ≥ 0 the class of image i. The common currency of all data readers; n ≥ 1.
+ * The label array is copied on the way in and out, the images array is shared (not copied).
+ */
+public record LabeledImages(INDArray images, int[] labels) {
+    private static final String OWNER = "LabeledImages";
+
+    /** A (train, held-out) pair produced by {@link #split(double, long)}. */
+    public record Split(LabeledImages train, LabeledImages heldOut) {}
+
+    public LabeledImages {
+        Args.notNull(images, OWNER, "images");
+        Args.notNull(labels, OWNER, "labels");
+        Args.require(images.rank() == 4, OWNER, "images.shape", images.shape(), "must be rank 4 [n, c, h, w]");
+        Args.require(images.dataType() == DataType.FLOAT, OWNER, "images.dataType", images.dataType(), "must be FLOAT");
+        Args.require(images.size(0) >= 1, OWNER, "images.shape", images.shape(), "must hold at least one image");
+        Args.require(images.size(0) == labels.length, OWNER, "labels.length", labels.length,
+                "must equal the number of images " + images.size(0));
+        labels = labels.clone();
+        for (int i = 0; i < labels.length; i++) {
+            Args.require(labels[i] >= 0, OWNER, "labels[" + i + "]", labels[i], "must be >= 0");
+        }
+    }
+
+    /** A copy of the labels. */
+    @Override
+    public int[] labels() {
+        return labels.clone();
+    }
+
+    /** The label of image {@code i}. */
+    public int label(int i) {
+        return labels[i];
+    }
+
+    /** The number of images n. */
+    public int size() {
+        return labels.length;
+    }
+
+    /** How many images carry each label 0..max(label). */
+    public int[] countsPerLabel() {
+        int[] counts = new int[Arrays.stream(labels).max().orElse(-1) + 1];
+        for (int l : labels) {
+            counts[l]++;
+        }
+        return counts;
+    }
+
+    /** The images and labels at {@code indices}, in that order (repeats allowed); the images are copied. */
+    public LabeledImages subset(int[] indices) {
+        Args.notNull(indices, OWNER, "indices");
+        Args.require(indices.length > 0, OWNER, "indices.length", 0, "must select at least one image");
+        int[] picked = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            int k = indices[i];
+            Args.require(k >= 0 && k < labels.length, OWNER, "indices[" + i + "]", k,
+                    "must be in [0, " + labels.length + ")");
+            picked[i] = labels[k];
+        }
+        long[] shape = images.shape();
+        long per = shape[1] * shape[2] * shape[3];
+        INDArray source = images.ordering() == 'c' && !images.isView() ? images : images.dup('c');
+        INDArray flat = source.reshape('c', shape[0], per);
+        INDArray rows = Nd4j.pullRows(flat, 1, indices);
+        return new LabeledImages(rows.reshape('c', indices.length, shape[1], shape[2], shape[3]), picked);
+    }
+
+    /**
+     * A deterministic split stratified per class: of the m images of each label, {@code round(m · heldOutFraction)}
+     * chosen by a seeded shuffle go to the held-out set, the rest to the training set; both keep the original
+     * order. Same data, fraction and seed give the same split on every JVM ({@link Random} is specified). Used to
+     * keep MNIST images the generator never saw for the classifier that evaluates samples.
+     *
+     * @throws IllegalArgumentException if the fraction is not in (0, 1) or a side would be empty
+     */
+    public Split split(double heldOutFraction, long seed) {
+        Args.require(heldOutFraction > 0 && heldOutFraction < 1, OWNER, "heldOutFraction", heldOutFraction,
+                "must be in (0, 1)");
+        TreeMap<Integer, List<Integer>> byLabel = new TreeMap<>();
+        for (int i = 0; i < labels.length; i++) {
+            byLabel.computeIfAbsent(labels[i], k -> new ArrayList<>()).add(i);
+        }
+        Random rng = new Random(seed);
+        boolean[] held = new boolean[labels.length];
+        int heldCount = 0;
+        for (List<Integer> members : byLabel.values()) {
+            Collections.shuffle(members, rng);
+            int take = (int) Math.round(members.size() * heldOutFraction);
+            for (int j = 0; j < take; j++) {
+                held[members.get(j)] = true;
+            }
+            heldCount += take;
+        }
+        Args.require(heldCount > 0 && heldCount < labels.length, OWNER, "heldOutFraction", heldOutFraction,
+                "leaves " + heldCount + " of " + labels.length + " images held out; both sides must be non-empty");
+        int[] train = new int[labels.length - heldCount];
+        int[] out = new int[heldCount];
+        for (int i = 0, t = 0, h = 0; i < labels.length; i++) {
+            if (held[i]) {
+                out[h++] = i;
+            } else {
+                train[t++] = i;
+            }
+        }
+        return new Split(subset(train), subset(out));
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Training data without Spark: the embedded 10,000 MNIST digits ({@link org.diffusionlabs.data.MnistEmbedded}),
+ * readers for IDX files and image folders, and the resize / normalize steps of the training pipeline. Every reader
+ * returns {@link org.diffusionlabs.data.LabeledImages} (float32 NCHW in [0, 1] plus int labels) and rejects bad
+ * input with an error naming the file and the bad value; hostile headers cannot cause an OutOfMemoryError.
+ */
+package org.diffusionlabs.data;
