@@ -21,17 +21,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ArchitectureTest {
     private static final String BASE = "org.diffusionlabs.";
-    private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "nd", Set.of(),
-            "schedules", Set.of("nd"),
-            "predictors", Set.of("schedules", "nd"),
-            "models", Set.of("nd"),
-            "adapters", Set.of("models", "nd"),
-            "samplers", Set.of("models", "predictors", "schedules", "nd"),
-            "transforms", Set.of("schedules", "nd"),
-            "losses", Set.of("models", "predictors", "schedules", "nd"),
-            "io", Set.of("nd"),
-            "training", Set.of("models", "adapters", "transforms", "losses", "schedules", "predictors", "samplers", "io", "nd"));
+    private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("nd", Set.of()),
+            Map.entry("schedules", Set.of("nd")),
+            Map.entry("predictors", Set.of("schedules", "nd")),
+            Map.entry("models", Set.of("nd")),
+            Map.entry("adapters", Set.of("models", "nd")),
+            Map.entry("samplers", Set.of("models", "predictors", "schedules", "nd")),
+            Map.entry("transforms", Set.of("schedules", "nd")),
+            Map.entry("losses", Set.of("models", "predictors", "schedules", "nd")),
+            Map.entry("io", Set.of("nd")),
+            Map.entry("data", Set.of("nd")),
+            Map.entry("training", Set.of("models", "adapters", "transforms", "losses", "schedules", "predictors", "samplers", "io", "nd")));
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+)", Pattern.MULTILINE);
 
     @Test

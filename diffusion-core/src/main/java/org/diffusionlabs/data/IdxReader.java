@@ -1,5 +1,6 @@
 package org.diffusionlabs.data;
 
+import org.diffusionlabs.nd.Checks;
 import org.diffusionlabs.data.MalformedIdxException.Reason;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -36,8 +37,8 @@ public final class IdxReader {
 
     /** Reads an image file and its label file; the counts must agree. */
     public static LabeledImages read(Path imagesFile, Path labelsFile) throws IOException {
-        Args.notNull(imagesFile, OWNER, "imagesFile");
-        Args.notNull(labelsFile, OWNER, "labelsFile");
+        Checks.notNull(imagesFile, OWNER, "imagesFile");
+        Checks.notNull(labelsFile, OWNER, "labelsFile");
         INDArray images = readImages(imagesFile);
         int[] labels = readLabels(labelsFile);
         return pair(images, imagesFile.toString(), labels, labelsFile.toString());
@@ -53,7 +54,7 @@ public final class IdxReader {
 
     /** Reads an IDX image file into float32 {@code [n, 1, rows, cols]}. */
     public static INDArray readImages(Path file) throws IOException {
-        Args.notNull(file, OWNER, "file");
+        Checks.notNull(file, OWNER, "file");
         try (InputStream raw = Files.newInputStream(file)) {
             return readImages(raw, file.toString(), Files.size(file));
         }
@@ -61,13 +62,13 @@ public final class IdxReader {
 
     /** Reads an IDX image stream ({@code name} is used in messages; the stream is not closed). */
     public static INDArray readImages(InputStream in, String name) throws IOException {
-        Args.notNull(in, OWNER, "in");
+        Checks.notNull(in, OWNER, "in");
         return readImages(in, String.valueOf(name), -1);
     }
 
     /** Reads an IDX label file into an int array. */
     public static int[] readLabels(Path file) throws IOException {
-        Args.notNull(file, OWNER, "file");
+        Checks.notNull(file, OWNER, "file");
         try (InputStream raw = Files.newInputStream(file)) {
             return readLabels(raw, file.toString(), Files.size(file));
         }
@@ -75,7 +76,7 @@ public final class IdxReader {
 
     /** Reads an IDX label stream ({@code name} is used in messages; the stream is not closed). */
     public static int[] readLabels(InputStream in, String name) throws IOException {
-        Args.notNull(in, OWNER, "in");
+        Checks.notNull(in, OWNER, "in");
         return readLabels(in, String.valueOf(name), -1);
     }
 

@@ -1,5 +1,6 @@
 package org.diffusionlabs.data;
 
+import org.diffusionlabs.nd.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -44,10 +45,10 @@ public final class ImageFolderReader {
     public record Options(int channels, int height, int width, boolean resize, boolean convertColor,
                           OnInvalid onInvalid) {
         public Options {
-            Args.require(channels == 1 || channels == 3, OWNER, "channels", channels, "must be 1 or 3");
-            Args.require(height > 0 && height <= 1 << 14, OWNER, "height", height, "must be in [1, 16384]");
-            Args.require(width > 0 && width <= 1 << 14, OWNER, "width", width, "must be in [1, 16384]");
-            Args.notNull(onInvalid, OWNER, "onInvalid");
+            Checks.require(channels == 1 || channels == 3, OWNER, "channels", channels, "must be 1 or 3");
+            Checks.require(height > 0 && height <= 1 << 14, OWNER, "height", height, "must be in [1, 16384]");
+            Checks.require(width > 0 && width <= 1 << 14, OWNER, "width", width, "must be in [1, 16384]");
+            Checks.notNull(onInvalid, OWNER, "onInvalid");
         }
 
         /** Grey images of exactly {@code height × width}, colour converted, invalid files an error. */
@@ -83,8 +84,8 @@ public final class ImageFolderReader {
      * @throws IOException also when no usable image remains
      */
     public static ImageFolder read(Path root, Options options) throws IOException {
-        Args.notNull(root, OWNER, "root");
-        Args.notNull(options, OWNER, "options");
+        Checks.notNull(root, OWNER, "root");
+        Checks.notNull(options, OWNER, "options");
         if (!Files.exists(root)) {
             throw new NoSuchFileException(root.toString(), null, "image folder root does not exist");
         }

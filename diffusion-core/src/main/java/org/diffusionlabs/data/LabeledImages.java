@@ -1,5 +1,6 @@
 package org.diffusionlabs.data;
 
+import org.diffusionlabs.nd.Checks;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -23,16 +24,16 @@ public record LabeledImages(INDArray images, int[] labels) {
     public record Split(LabeledImages train, LabeledImages heldOut) {}
 
     public LabeledImages {
-        Args.notNull(images, OWNER, "images");
-        Args.notNull(labels, OWNER, "labels");
-        Args.require(images.rank() == 4, OWNER, "images.shape", images.shape(), "must be rank 4 [n, c, h, w]");
-        Args.require(images.dataType() == DataType.FLOAT, OWNER, "images.dataType", images.dataType(), "must be FLOAT");
-        Args.require(images.size(0) >= 1, OWNER, "images.shape", images.shape(), "must hold at least one image");
-        Args.require(images.size(0) == labels.length, OWNER, "labels.length", labels.length,
+        Checks.notNull(images, OWNER, "images");
+        Checks.notNull(labels, OWNER, "labels");
+        Checks.require(images.rank() == 4, OWNER, "images.shape", images.shape(), "must be rank 4 [n, c, h, w]");
+        Checks.require(images.dataType() == DataType.FLOAT, OWNER, "images.dataType", images.dataType(), "must be FLOAT");
+        Checks.require(images.size(0) >= 1, OWNER, "images.shape", images.shape(), "must hold at least one image");
+        Checks.require(images.size(0) == labels.length, OWNER, "labels.length", labels.length,
                 "must equal the number of images " + images.size(0));
         labels = labels.clone();
         for (int i = 0; i < labels.length; i++) {
-            Args.require(labels[i] >= 0, OWNER, "labels[" + i + "]", labels[i], "must be >= 0");
+            Checks.require(labels[i] >= 0, OWNER, "labels[" + i + "]", labels[i], "must be >= 0");
         }
     }
 
@@ -63,12 +64,12 @@ public record LabeledImages(INDArray images, int[] labels) {
 
     /** The images and labels at {@code indices}, in that order (repeats allowed); the images are copied. */
     public LabeledImages subset(int[] indices) {
-        Args.notNull(indices, OWNER, "indices");
-        Args.require(indices.length > 0, OWNER, "indices.length", 0, "must select at least one image");
+        Checks.notNull(indices, OWNER, "indices");
+        Checks.require(indices.length > 0, OWNER, "indices.length", 0, "must select at least one image");
         int[] picked = new int[indices.length];
         for (int i = 0; i < indices.length; i++) {
             int k = indices[i];
-            Args.require(k >= 0 && k < labels.length, OWNER, "indices[" + i + "]", k,
+            Checks.require(k >= 0 && k < labels.length, OWNER, "indices[" + i + "]", k,
                     "must be in [0, " + labels.length + ")");
             picked[i] = labels[k];
         }
@@ -89,7 +90,7 @@ public record LabeledImages(INDArray images, int[] labels) {
      * @throws IllegalArgumentException if the fraction is not in (0, 1) or a side would be empty
      */
     public Split split(double heldOutFraction, long seed) {
-        Args.require(heldOutFraction > 0 && heldOutFraction < 1, OWNER, "heldOutFraction", heldOutFraction,
+        Checks.require(heldOutFraction > 0 && heldOutFraction < 1, OWNER, "heldOutFraction", heldOutFraction,
                 "must be in (0, 1)");
         TreeMap<Integer, List<Integer>> byLabel = new TreeMap<>();
         for (int i = 0; i < labels.length; i++) {
@@ -106,7 +107,7 @@ public record LabeledImages(INDArray images, int[] labels) {
             }
             heldCount += take;
         }
-        Args.require(heldCount > 0 && heldCount < labels.length, OWNER, "heldOutFraction", heldOutFraction,
+        Checks.require(heldCount > 0 && heldCount < labels.length, OWNER, "heldOutFraction", heldOutFraction,
                 "leaves " + heldCount + " of " + labels.length + " images held out; both sides must be non-empty");
         int[] train = new int[labels.length - heldCount];
         int[] out = new int[heldCount];

@@ -1,5 +1,6 @@
 package org.diffusionlabs.data;
 
+import org.diffusionlabs.nd.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -13,13 +14,13 @@ public final class Normalize {
 
     /** A new array {@code 2x − 1}; the input is unchanged. */
     public static INDArray toSigned(INDArray x) {
-        Args.notNull(x, OWNER, "x");
+        Checks.notNull(x, OWNER, "x");
         return x.mul(2.0).subi(1.0);
     }
 
     /** A new array {@code (x + 1) / 2}, the inverse of {@link #toSigned}; the input is unchanged. */
     public static INDArray toUnit(INDArray x) {
-        Args.notNull(x, OWNER, "x");
+        Checks.notNull(x, OWNER, "x");
         return x.add(1.0).divi(2.0);
     }
 }

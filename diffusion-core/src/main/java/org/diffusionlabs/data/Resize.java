@@ -1,5 +1,6 @@
 package org.diffusionlabs.data;
 
+import org.diffusionlabs.nd.Checks;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -49,15 +50,15 @@ public final class Resize {
     }
 
     private static INDArray resize(INDArray x, int outH, int outW, boolean uint8) {
-        Args.notNull(x, OWNER, "x");
-        Args.require(x.rank() == 4, OWNER, "x.shape", x.shape(), "must be rank 4 [n, c, h, w]");
-        Args.require(x.dataType() == DataType.FLOAT, OWNER, "x.dataType", x.dataType(), "must be FLOAT");
-        Args.require(outH > 0, OWNER, "outH", outH, "must be > 0");
-        Args.require(outW > 0, OWNER, "outW", outW, "must be > 0");
+        Checks.notNull(x, OWNER, "x");
+        Checks.require(x.rank() == 4, OWNER, "x.shape", x.shape(), "must be rank 4 [n, c, h, w]");
+        Checks.require(x.dataType() == DataType.FLOAT, OWNER, "x.dataType", x.dataType(), "must be FLOAT");
+        Checks.require(outH > 0, OWNER, "outH", outH, "must be > 0");
+        Checks.require(outW > 0, OWNER, "outW", outW, "must be > 0");
         long planes = x.size(0) * x.size(1);
         int h = Math.toIntExact(x.size(2));
         int w = Math.toIntExact(x.size(3));
-        Args.require(planes * outH * outW <= Integer.MAX_VALUE, OWNER, "output size", planes * outH * outW,
+        Checks.require(planes * outH * outW <= Integer.MAX_VALUE, OWNER, "output size", planes * outH * outW,
                 "must be < 2^31 elements");
         float[] src = x.dup('c').data().asFloat();
         float[] dst = new float[Math.toIntExact(planes * outH * outW)];
