@@ -21,6 +21,8 @@ public final class TrainingFeed {
     public static final String XT = "x_t";
     public static final String T = "t";
     public static final String COND_PREFIX = "cond.";
+    /** Integer class labels [b] for a graph with a {@link LabelEmbedding}. */
+    public static final String LABELS = "labels";
     /** Keep masks of classifier-free guidance training, {@code keep.<condition>} [b, 1]: 1 keeps, 0 drops. */
     public static final String KEEP_PREFIX = "keep.";
     public static final String TARGET = "target";
@@ -64,7 +66,11 @@ public final class TrainingFeed {
         Map<String, INDArray> feed = new LinkedHashMap<>();
         feed.put(XT, xt.castTo(DataType.FLOAT));
         feed.put(T, t.castTo(DataType.FLOAT).reshape(x0.size(0)));
-        if (graph.unet().config().embedDim() > 0) {
+        if (graph.encoder() != null) {
+            INDArray labels = c.get(LABELS);
+            Checks.require(labels != null, "TrainingFeed", LABELS, null, "a graph with a label encoder needs the labels");
+            feed.put(LABELS, labels.castTo(DataType.INT).reshape(x0.size(0)));
+        } else if (graph.unet().config().embedDim() > 0) {
             String name = graph.unet().config().embedName();
             INDArray v = c.get(name);
             Checks.require(v != null, "TrainingFeed", name, null, "the conditional input is missing");

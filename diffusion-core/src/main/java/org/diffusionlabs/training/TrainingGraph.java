@@ -32,15 +32,17 @@ public final class TrainingGraph {
     private final SameDiff sd;
     private final AdmUNet unet;
     private final ClassifierFreeGuidance guidance;
+    private final LabelEmbedding encoder;
     private final DropoutMasks dropout;
     private final Loss loss;
     private final double lambda;
 
-    private TrainingGraph(SameDiff sd, AdmUNet unet, ClassifierFreeGuidance guidance, DropoutMasks dropout, Loss loss,
-                          double lambda) {
+    private TrainingGraph(SameDiff sd, AdmUNet unet, ClassifierFreeGuidance guidance, LabelEmbedding encoder,
+                          DropoutMasks dropout, Loss loss, double lambda) {
         this.sd = sd;
         this.unet = unet;
         this.guidance = guidance;
+        this.encoder = encoder;
         this.dropout = dropout;
         this.loss = loss;
         this.lambda = lambda;
@@ -65,6 +67,17 @@ public final class TrainingGraph {
      */
     public static TrainingGraph build(AdmUNet unet, ClassifierFreeGuidance guidance, Loss loss, double dropout,
                                       double lambda) {
+        return build(unet, guidance, null, loss, dropout, lambda);
+    }
+
+    /**
+     * As above, with the condition produced in the graph from integer class labels ({@link TrainingFeed#LABELS})
+     * by a learned {@link LabelEmbedding} trained jointly with the U-Net (the reference tutorial's encoder).
+     *
+     * @param encoder the label encoder, or null to feed condition vectors directly
+     */
+    public static TrainingGraph build(AdmUNet unet, ClassifierFreeGuidance guidance, LabelEmbedding encoder, Loss loss,
+                                      double dropout, double lambda) {
         Checks.notNull(unet, "TrainingGraph", "unet");
         Checks.require(lambda >= 0 && Double.isFinite(lambda), "TrainingGraph", "lambda", lambda, "must be finite and >= 0");
         Checks.require(loss == Loss.MSE || unet.config().predictVarianceValue(), "TrainingGraph", "loss", loss,
@@ -76,7 +89,9 @@ public final class TrainingGraph {
         Map<String, SDVariable> cond = new LinkedHashMap<>();
         if (unet.config().embedDim() > 0) {
             String name = unet.config().embedName();
-            cond.put(name, sd.placeHolder(TrainingFeed.COND_PREFIX + name, DataType.FLOAT, -1, unet.config().embedDim()));
+            cond.put(name, encoder != null
+                    ? encoder.build(sd, sd.placeHolder(TrainingFeed.LABELS, DataType.INT, -1))
+                    : sd.placeHolder(TrainingFeed.COND_PREFIX + name, DataType.FLOAT, -1, unet.config().embedDim()));
         }
         if (guidance != null) {
             Map<String, SDVariable> keeps = new LinkedHashMap<>();
@@ -96,7 +111,7 @@ public final class TrainingGraph {
         }
         sd.identity(LOSS, total);
         sd.setLossVariables(LOSS);
-        return new TrainingGraph(sd, unet, guidance, out.dropout(), loss, lambda);
+        return new TrainingGraph(sd, unet, guidance, encoder, out.dropout(), loss, lambda);
     }
 
     /** x0 = clamp(√(1/ᾱ)·x_t − √(1/ᾱ − 1)·ε̂, −1, 1); mean from x0; log σ² = v·log β + (1 − v)·log β̃; VLB per sample. */
@@ -134,6 +149,11 @@ public final class TrainingGraph {
         return dropout;
     }
 
+    /** The label encoder trained with the U-Net, or null when condition vectors are fed. */
+    public LabelEmbedding encoder() {
+        return encoder;
+    }
+
     /** The guidance adapter trained with the U-Net, or null. */
     public ClassifierFreeGuidance guidance() {
         return guidance;
@@ -145,6 +165,9 @@ public final class TrainingGraph {
      */
     public Map<String, INDArray> trainables() {
         Map<String, INDArray> all = new LinkedHashMap<>(unet.parameters().asMap());
+        if (encoder != null) {
+            all.put(LabelEmbedding.NAME, encoder.table());
+        }
         if (guidance != null) {
             guidance.stateDict().forEach((k, v) -> {
                 if (k.startsWith("train_") && guidance.isTrainable(k)) {

@@ -77,6 +77,30 @@ class TrainStepTest {
     }
 
     @Test
+    void theLabelEncoderTrainsJointlyOnTheLabelsItSees() {
+        AdmUNet unet = AdmUNet.create(MICRO, new Rng(0));
+        ClassifierFreeGuidance cfg = ClassifierFreeGuidance.builder(unet).addCondition("digit", 8).optP(0.1)
+                .optInitRng(new Rng(1)).build();
+        LabelEmbedding encoder = LabelEmbedding.create(10, 8, new Rng(2));
+        INDArray before = encoder.table().dup();
+        TrainStep s = new TrainStep(TrainingGraph.build(unet, cfg, encoder, TrainingGraph.Loss.HYBRID, 0.0, 0.001),
+                schedule, new AdamW(0.9, 0.999, 1e-8, 0.0));
+        Rng data = new Rng(5);
+        INDArray x0 = data.rand(4, 1, 8, 8).muli(2).subi(1);
+        Conditioning labels = Conditioning.of(TrainingFeed.LABELS, org.nd4j.linalg.factory.Nd4j.createFromArray(3, 3, 7, 1));
+        Rng rng = new Rng(9);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(Double.isFinite(s.run(x0, labels, rng, 1e-2).get(TrainingGraph.LOSS)));
+        }
+        assertTrue(s.graph().trainables().containsKey(LabelEmbedding.NAME));
+        for (int row = 0; row < 10; row++) {
+            boolean seen = row == 3 || row == 7 || row == 1;
+            boolean changed = !before.getRow(row).equals(encoder.table().getRow(row));
+            assertEquals(seen, changed, "row " + row);
+        }
+    }
+
+    @Test
     void aNonFiniteLossLeavesTheWeightsUntouched() {
         TrainStep s = step(0.0);
         INDArray before = s.graph().unet().parameters().asMap().get("down.0._module_list.0.weight").dup();
