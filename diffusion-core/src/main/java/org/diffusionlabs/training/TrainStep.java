@@ -19,18 +19,27 @@ public final class TrainStep {
     private final TrainingGraph graph;
     private final DiscreteGaussianSchedule schedule;
     private final AdamW optimizer;
+    private final double clipNorm;
 
     public TrainStep(TrainingGraph graph, DiscreteGaussianSchedule schedule, AdamW optimizer) {
+        this(graph, schedule, optimizer, 0);
+    }
+
+    /** @param clipNorm global gradient-norm clip applied before the update; 0 disables */
+    public TrainStep(TrainingGraph graph, DiscreteGaussianSchedule schedule, AdamW optimizer, double clipNorm) {
         this.graph = Checks.notNull(graph, "TrainStep", "graph");
         this.schedule = Checks.notNull(schedule, "TrainStep", "schedule");
         this.optimizer = Checks.notNull(optimizer, "TrainStep", "optimizer");
+        Checks.require(clipNorm >= 0 && Double.isFinite(clipNorm), "TrainStep", "clipNorm", clipNorm, "must be finite and >= 0");
+        this.clipNorm = clipNorm;
     }
 
     /**
      * @param x0 clean data [b, c, h, w] in [−1, 1]
      * @param c  the conditional inputs of the batch
      * @param lr learning rate of this step
-     * @return the loss terms of the batch before the update ("loss", "mse" and, for the hybrid loss, "vlb")
+     * @return the loss terms of the batch before the update ("loss", "mse", for the hybrid loss "vlb", and with
+     *         clipping the gradient norm before clipping, "grad_norm")
      * @throws IllegalStateException when the loss is not finite (nothing is updated then)
      */
     public Map<String, Double> run(INDArray x0, Conditioning c, Rng rng, double lr) {
@@ -47,8 +56,12 @@ public final class TrainStep {
             throw new IllegalStateException("non-finite training loss " + step.losses() + " at optimiser step "
                     + (optimizer.steps() + 1) + "; parameters left unchanged");
         }
+        Map<String, Double> losses = new java.util.LinkedHashMap<>(step.losses());
+        if (clipNorm > 0) {
+            losses.put("grad_norm", GradientClipping.clip(step.gradients(), clipNorm));
+        }
         optimizer.step(graph.trainables(), step.gradients(), lr);
-        return step.losses();
+        return losses;
     }
 
     public TrainingGraph graph() {
