@@ -16,9 +16,11 @@ public final class Args {
     public static final Option HELP = Option.flag("help", "print this help and exit");
 
     private final Map<String, String> values;
+    private final Map<String, List<String>> repeated;
 
-    private Args(Map<String, String> values) {
+    private Args(Map<String, String> values, Map<String, List<String>> repeated) {
         this.values = values;
+        this.repeated = repeated;
     }
 
     /** True when {@code --help} (or {@code -h}) appears anywhere: help wins over every other error. */
@@ -31,6 +33,7 @@ public final class Args {
         Map<String, Option> byName = new LinkedHashMap<>();
         options.forEach(o -> byName.put(o.name(), o));
         Map<String, String> values = new LinkedHashMap<>();
+        Map<String, List<String>> repeated = new LinkedHashMap<>();
         for (int i = 0; i < argv.size(); i++) {
             String token = argv.get(i);
             if (!token.startsWith("--") || token.length() == 2) {
@@ -58,16 +61,23 @@ public final class Args {
             if (!option.isFlag() && value.isEmpty()) {
                 throw new UsageException("option --" + name + " needs a value (" + option.display() + ")");
             }
-            if (values.put(name, value) != null) {
+            if (option.repeatable()) {
+                repeated.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(value);
+            } else if (values.put(name, value) != null) {
                 throw new UsageException("option --" + name + " given more than once");
             }
         }
-        return new Args(values);
+        return new Args(values, repeated);
     }
 
     /** "valid options: --a, --b X, ...". */
     static String validOptions(List<Option> options) {
         return "valid options: " + options.stream().map(Option::display).collect(Collectors.joining(", "));
+    }
+
+    /** Every value of a repeatable option, in command-line order (empty when absent). */
+    public List<String> all(String name) {
+        return repeated.getOrDefault(name, List.of());
     }
 
     public boolean flag(String name) {

@@ -1,0 +1,168 @@
+package org.diffusionlabs.jobs;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.diffusionlabs.io.Checkpoint;
+import org.diffusionlabs.io.CheckpointStore;
+import org.diffusionlabs.models.Conditioning;
+import org.diffusionlabs.nd.Rng;
+import org.diffusionlabs.predictors.NoisePredictor;
+import org.diffusionlabs.predictors.Predictor;
+import org.diffusionlabs.samplers.DdimSampler;
+import org.diffusionlabs.samplers.DdpmSampler;
+import org.diffusionlabs.samplers.EvalSteps;
+import org.diffusionlabs.samplers.Sampler;
+import org.diffusionlabs.samplers.StepNoise;
+import org.diffusionlabs.training.LabelEmbedding;
+import org.diffusionlabs.training.TrainingCheckpoint;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code diffusion sample}: images of every class from a training run's newest valid checkpoint (EMA weights by
+ * default), with DDIM or DDPM and classifier-free guidance; one grayscale PNG per image at
+ * {@code DIR/<label>/<index>.png} and {@code DIR/grid.png} (a row per label).
+ */
+public final class SampleCommand extends OptionCommand {
+    @Override
+    public String name() {
+        return "sample";
+    }
+
+    @Override
+    public String summary() {
+        return "Sample every class from a training run's checkpoint into PNGs and a grid.";
+    }
+
+    @Override
+    protected String synopsis() {
+        return "--checkpoint RUN --out DIR [--sampler ddpm|ddim] [--steps S] [--eta E] [--guidance G] [--per-label K] "
+                + "[--seed X] [--weights ema|model]";
+    }
+
+    @Override
+    protected String description() {
+        return "Defaults come from the run's configuration (sample.*, guidance.scale). Values map from [-1, 1] to 0..255.\n"
+                + "ddim: S updates over S+1 evenly strided steps, eta 0 = deterministic; ddpm: S strided steps.";
+    }
+
+    @Override
+    protected List<Option> options() {
+        return List.of(
+                Option.valued("checkpoint", "RUN", "a training run directory (its newest valid checkpoint is used)"),
+                Option.valued("out", "DIR", "output directory"),
+                Option.valued("sampler", "ddpm|ddim", "sampler (default sample.sampler)"),
+                Option.valued("steps", "S", "sampling steps (default sample.steps)"),
+                Option.valued("eta", "E", "DDIM eta (default sample.eta)"),
+                Option.valued("guidance", "G", "guidance strength (default guidance.scale)"),
+                Option.valued("per-label", "K", "images per label (default sample.per_label)"),
+                Option.valued("seed", "X", "noise seed (default 0)"),
+                Option.valued("weights", "ema|model", "which weights to sample with (default ema)"));
+    }
+
+    @Override
+    protected int execute(Args args, PrintStream out, PrintStream err) throws UsageException {
+        String run = args.required("checkpoint");
+        String dir = args.required("out");
+        String weights = args.string("weights").orElse("ema");
+        if (!weights.equals("ema") && !weights.equals("model")) {
+            throw new UsageException("option --weights must be ema or model, got '" + weights + "'");
+        }
+        try {
+            Checkpoint cp = new CheckpointStore(new HadoopStorage(run + "/checkpoints"), Integer.MAX_VALUE)
+                    .latest(m -> err.println("skipping checkpoint " + m))
+                    .orElseThrow(() -> new IllegalArgumentException(run + "/checkpoints: no valid checkpoint"));
+            Config config = ConfigFactory.parseString(cp.jsonFiles().get(TrainingCheckpoint.CONFIG))
+                    .withFallback(JobConfigs.load("mnist.conf", null, List.of()));
+            TrainRecipe recipe = new TrainRecipe(config);
+            String sampler = args.string("sampler").orElse(config.getString("sample.sampler"));
+            if (!sampler.equals("ddim") && !sampler.equals("ddpm")) {
+                throw new UsageException("option --sampler must be ddpm or ddim, got '" + sampler + "'");
+            }
+            int steps = args.optionalInt("steps").orElse(config.getInt("sample.steps"));
+            int perLabel = args.optionalInt("per-label").orElse(config.getInt("sample.per_label"));
+            if (steps < 1 || perLabel < 1) {
+                throw new UsageException("options --steps and --per-label must be >= 1");
+            }
+            double eta = args.real("eta", config.getDouble("sample.eta"));
+            double guidance = args.real("guidance", config.getDouble("guidance.scale"));
+            long seed = args.optionalInt("seed").orElse(0);
+            TrainRecipe.Model model = recipe.build(0);
+            load(model, cp, weights);
+            Predictor predictor = new NoisePredictor(recipe.schedule, Predictor.clampTo(-1, 1));
+            int trainSteps = recipe.schedule.steps();
+            Sampler s = sampler.equals("ddim")
+                    ? new DdimSampler(model.guidance().withGuidance(guidance), recipe.schedule, predictor,
+                            EvalSteps.linspace(trainSteps, Math.min(steps + 1, trainSteps)), eta)
+                    : new DdpmSampler(model.guidance().withGuidance(guidance), recipe.schedule, predictor,
+                            EvalSteps.linspace(trainSteps, Math.min(steps, trainSteps)));
+            err.printf("sampling %d per label from %s/checkpoints/step-%d (%s weights), %s %d steps, guidance %.2f%n",
+                    perLabel, run, cp.step(), weights, sampler, s.numSteps(), guidance);
+            write(dir, generate(model, recipe, s, perLabel, seed, err), perLabel);
+            err.printf("wrote %s/<label>/<index>.png and %s/grid.png%n", dir, dir);
+            return OK;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /** Puts the chosen weights into a freshly built model (U-Net, label encoder, guidance null embedding). */
+    static void load(TrainRecipe.Model model, Checkpoint cp, String weights) {
+        Map<String, INDArray> all = new LinkedHashMap<>(cp.tensors(TrainingCheckpoint.MODEL));
+        all.putAll(cp.tensors(TrainingCheckpoint.EXTRA));
+        if (weights.equals("ema")) {
+            all.putAll(cp.tensors(TrainingCheckpoint.EMA));
+        }
+        Map<String, INDArray> unet = new LinkedHashMap<>();
+        model.unet().parameters().asMap().keySet().forEach(k -> unet.put(k, all.get(k)));
+        model.unet().parameters().load(unet, true);
+        model.encoder().table().assign(all.get(LabelEmbedding.NAME));
+        Map<String, INDArray> nulls = new LinkedHashMap<>();
+        model.guidance().stateDict().keySet().forEach(k -> nulls.put(k, all.get(k)));
+        nulls.put("eval_unconditional_embedding." + model.unet().config().embedName(),
+                all.get("train_unconditional_embedding." + model.unet().config().embedName()));
+        model.guidance().load(nulls);
+    }
+
+    /** Samples per label; returns [classes·K, c, h, w] ordered label by label. */
+    static INDArray generate(TrainRecipe.Model model, TrainRecipe recipe, Sampler s, int perLabel, long seed, PrintStream err) {
+        int size = recipe.config.getInt("data.image_size");
+        List<INDArray> images = new ArrayList<>();
+        Rng rng = new Rng(seed);
+        for (int label = 0; label < TrainRecipe.CLASSES; label++) {
+            int[] labels = new int[perLabel];
+            java.util.Arrays.fill(labels, label);
+            Conditioning c = Conditioning.of(recipe.unet.embedName(), model.encoder().embed(labels));
+            INDArray xT = rng.randn(perLabel, recipe.unet.inChannels(), size, size);
+            int l = label;
+            images.add(s.sample(xT, c, StepNoise.from(rng), (done, total) -> {
+                if (done == total || done % 10 == 0) {
+                    err.printf("\rlabel %d: step %d/%d", l, done, total);
+                }
+            }));
+        }
+        err.println();
+        return Nd4j.concat(0, images.toArray(new INDArray[0]));
+    }
+
+    private static void write(String dir, INDArray images, int perLabel) throws IOException {
+        HadoopStorage storage = new HadoopStorage(dir);
+        for (int i = 0; i < images.size(0); i++) {
+            try (OutputStream o = storage.create((i / perLabel) + "/" + (i % perLabel) + ".png")) {
+                o.write(PngImages.png(images.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i))));
+            }
+        }
+        try (OutputStream o = storage.create("grid.png")) {
+            o.write(PngImages.grid(images, perLabel, 2));
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.diffusionlabs.jobs;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigRenderOptions;
+import org.diffusionlabs.adapters.ClassifierFreeGuidance;
+import org.diffusionlabs.data.IdxReader;
+import org.diffusionlabs.data.LabeledImages;
+import org.diffusionlabs.data.MnistEmbedded;
+import org.diffusionlabs.data.Normalize;
+import org.diffusionlabs.data.Resize;
+import org.diffusionlabs.models.adm.AdmUNet;
+import org.diffusionlabs.models.adm.AdmUNetConfig;
+import org.diffusionlabs.nd.Rng;
+import org.diffusionlabs.schedules.BetaScheduleKind;
+import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
+import org.diffusionlabs.training.LabelEmbedding;
+import org.diffusionlabs.training.LearningRateSchedule;
+import org.diffusionlabs.training.TrainingGraph;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * A resolved job configuration turned into the objects of a run: the U-Net of {@code model.*}, classifier-free
+ * guidance over its label embedding, the schedule, loss and optimiser settings, and the training images (resized and
+ * mapped to [−1, 1], held-out share removed). Every value is read here, so a bad one fails before training starts,
+ * with the key named.
+ */
+final class TrainRecipe {
+    static final int CLASSES = 10;
+    final Config config;
+    final AdmUNetConfig unet;
+    final DiscreteGaussianSchedule schedule;
+    final TrainingGraph.Loss loss;
+
+    /** The trained objects of a run. */
+    record Model(AdmUNet unet, ClassifierFreeGuidance guidance, LabelEmbedding encoder) {}
+
+    TrainRecipe(Config config) {
+        this.config = config;
+        try {
+            this.unet = AdmUNetConfig.admUnet(config.getInt("model.time_embed_dim"), config.getInt("model.cond_embed_dim"),
+                    config.getInt("model.embed_dim"), config.getString("model.embed_name"),
+                    config.getBoolean("model.predict_variance_value"), config.getInt("model.image_channels"),
+                    config.getInt("model.depth"), config.getInt("model.num_resize"), config.getInt("model.num_res_per_layer"))
+                    .withDropout(config.getDouble("model.dropout"));
+            this.schedule = DiscreteGaussianSchedule.of(BetaScheduleKind.parse(config.getString("diffusion.beta")),
+                    config.getInt("diffusion.steps"));
+            String prediction = config.getString("diffusion.prediction");
+            if (!prediction.equals("noise")) {
+                throw new IllegalArgumentException("diffusion.prediction = " + prediction
+                        + " is not supported by the trainer yet (only noise)");
+            }
+            this.loss = switch (config.getString("diffusion.loss")) {
+                case "mse" -> TrainingGraph.Loss.MSE;
+                case "hybrid" -> TrainingGraph.Loss.HYBRID;
+                default -> throw new IllegalArgumentException("diffusion.loss must be mse or hybrid, got "
+                        + config.getString("diffusion.loss"));
+            };
+            positive("train.batch");
+            positive("train.max_steps");
+            positive("train.keep_last");
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private void positive(String key) {
+        if (config.getLong(key) <= 0) {
+            throw new IllegalArgumentException("configuration key " + key + " must be > 0, got " + config.getLong(key));
+        }
+    }
+
+    /** The resolved configuration as JSON (saved with every run and checkpoint). */
+    String json() {
+        return config.root().render(ConfigRenderOptions.concise().setFormatted(true));
+    }
+
+    /** A fresh model from a seed (U-Net, then guidance null embedding, then label encoder, as the tutorial builds them). */
+    Model build(long seed) {
+        Rng rng = new Rng(seed);
+        AdmUNet u = AdmUNet.create(unet, rng);
+        ClassifierFreeGuidance cfg = ClassifierFreeGuidance.builder(u).addCondition(unet.embedName(), unet.embedDim())
+                .optP(config.getDouble("guidance.p")).optGuidance(config.getDouble("guidance.scale")).optInitRng(rng).build();
+        return new Model(u, cfg, LabelEmbedding.create(CLASSES, unet.embedDim(), rng));
+    }
+
+    /** The learning-rate schedule over train.max_steps; the warm-up is capped below max_steps for short runs. */
+    LearningRateSchedule learningRate() {
+        long warmup = Math.min(config.getLong("optimizer.warmup_steps"), config.getLong("train.max_steps") - 1);
+        return new LearningRateSchedule(config.getDouble("optimizer.lr"), warmup,
+                LearningRateSchedule.Decay.parse(config.getString("optimizer.decay")), config.getLong("train.max_steps"),
+                config.getDouble("optimizer.min_factor"));
+    }
+
+    /** The training images: loaded, held-out share removed (stratified, seeded), resized, mapped to [−1, 1]. */
+    LabeledImages trainingData() {
+        LabeledImages all = load();
+        int size = config.getInt("data.image_size");
+        LabeledImages train = all.split(config.getDouble("data.held_out_fraction"), config.getLong("train.seed")).train();
+        if (train.images().size(1) != unet.inChannels()) {
+            throw new IllegalArgumentException("data has " + train.images().size(1) + " channels but model.image_channels = "
+                    + unet.inChannels());
+        }
+        return new LabeledImages(Normalize.toSigned(Resize.bilinear(train.images(), size)), train.labels());
+    }
+
+    private LabeledImages load() {
+        String source = config.getString("data.source");
+        if (source.equals("mnist-embedded")) {
+            return MnistEmbedded.load();
+        }
+        String labels = config.getString("data.labels");
+        if (labels.isEmpty()) {
+            throw new IllegalArgumentException("data.source = " + source + " needs data.labels (an IDX labels file)");
+        }
+        try {
+            return IdxReader.read(Path.of(source), Path.of(labels));
+        } catch (IOException e) {
+            throw new UncheckedIOException(source + ": " + e.getMessage(), e);
+        }
+    }
+}
