@@ -57,14 +57,59 @@ final class AdmLayers {
     /** GroupNorm over (C/G)·H·W per sample and group, biased variance, affine γ/β per channel. */
     static SDVariable groupNorm(SameDiff sd, Parameters p, String prefix, SDVariable x, long channels, int groups,
                                 double eps) {
+        return groupNorm(sd, p, prefix, x, channels, groups, eps, null, null);
+    }
+
+    /**
+     * GroupNorm followed by an optional per-sample FiLM: {@code GN(x)·scale + shift} with {@code scale} and
+     * {@code shift} [b, C, 1, 1] (null for plain GroupNorm). Computed as {@code (x − μ)·a + c} with the per-sample,
+     * per-channel {@code a = rsqrt(σ² + eps)·γ(·scale)} and {@code c = β(·scale)(+ shift)}, so the only ops on
+     * full-size tensors are the centring, the square (a multiply: {@code square}'s backward is a slow {@code pow} derivative), two [2, 3] means, one multiply and one add. Statistics are
+     * means over H·W per channel, then over the channels of a group (the group mean and biased variance). The
+     * multiply's per-channel factor is expanded to full size by an outer product with ones ({@link #expand}):
+     * ND4J's broadcast {@code multiply_bp} tiles the small operand and is ~10× slower than the whole pattern.
+     */
+    static SDVariable groupNorm(SameDiff sd, Parameters p, String prefix, SDVariable x, long channels, int groups,
+                                double eps, SDVariable scale, SDVariable shift) {
         SDVariable gamma = var(sd, p, prefix + ".weight", new long[] {channels}, Init.ONES, 0);
         SDVariable beta = var(sd, p, prefix + ".bias", new long[] {channels}, Init.ZEROS, 0);
-        SDVariable shape = sd.shape(x);
-        SDVariable grouped = sd.reshape(x, sd.concat(0, batch(sd, shape), sd.constant(Nd4j.createFromArray((long) groups, -1L))));
-        SDVariable centred = grouped.sub(grouped.mean(true, 2));
-        SDVariable variance = centred.mul(centred).mean(true, 2);
-        SDVariable normed = sd.reshape(centred.mul(sd.math().rsqrt(variance.add(eps))), shape);
-        return normed.mul(sd.reshape(gamma, 1, channels, 1, 1)).add(sd.reshape(beta, 1, channels, 1, 1));
+        long perGroup = channels / groups;
+        SDVariable ones = sd.constant(Nd4j.ones(x.dataType(), 1, 1, perGroup));
+        SDVariable mean = perChannel(sd, groupMean(sd, x.mean(true, 2, 3), groups, perGroup).mul(ones), channels);
+        SDVariable centred = x.sub(mean);
+        SDVariable variance = groupMean(sd, centred.mul(centred).mean(true, 2, 3), groups, perGroup);
+        SDVariable a = perChannel(sd, sd.math().rsqrt(variance.add(eps)).mul(ones), channels)
+                .mul(sd.reshape(gamma, 1, channels, 1, 1));
+        SDVariable c = sd.reshape(beta, 1, channels, 1, 1);
+        if (scale != null) {
+            a = a.mul(scale);
+            c = c.mul(scale);
+        }
+        if (shift != null) {
+            c = c.add(shift);
+        }
+        return centred.mul(expand(sd, a, x)).add(c);
+    }
+
+    /** [b, C, 1, 1] per-channel statistics → [b, G, 1] means over the channels of each group. */
+    private static SDVariable groupMean(SameDiff sd, SDVariable perChannel, int groups, long perGroup) {
+        return sd.reshape(perChannel, -1, groups, perGroup).mean(true, 2);
+    }
+
+    /** [b, G, C/G] → [b, C, 1, 1]. */
+    private static SDVariable perChannel(SameDiff sd, SDVariable grouped, long channels) {
+        return sd.reshape(grouped, -1, channels, 1, 1);
+    }
+
+    /**
+     * {@code a} [b, C, 1, 1] repeated to the shape of {@code like} [b, C, H, W], as the outer product of a [b·C, 1]
+     * column with a [1, H·W] row of ones (matmul has a fast backward; broadcast multiply does not).
+     */
+    static SDVariable expand(SameDiff sd, SDVariable a, SDVariable like) {
+        SDVariable shape = sd.shape(like);
+        SDVariable hw = sd.reshape(sd.prod(sd.slice(shape, new int[] {2}, 2)), 1);
+        SDVariable ones = sd.fill(sd.concat(0, sd.constant(Nd4j.createFromArray(1L)), hw), a.dataType(), 1.0);
+        return sd.reshape(sd.mmul(sd.reshape(a, -1, 1), ones), shape);
     }
 
     static SDVariable silu(SameDiff sd, SDVariable x) {

@@ -83,8 +83,7 @@ public record AdmResBlock(long in, long out, long dimCond, Resample resample, bo
         if (scaleShift) {
             SDVariable scale = t.get(SDIndex.all(), SDIndex.interval(0L, out));
             SDVariable shift = t.get(SDIndex.all(), SDIndex.interval(out, 2 * out));
-            h = AdmLayers.groupNorm(sd, p, prefix + ".out_group_norm", h, out, normGroups, normEps);
-            h = h.mul(scale.add(1.0)).add(shift);
+            h = AdmLayers.groupNorm(sd, p, prefix + ".out_group_norm", h, out, normGroups, normEps, scale.add(1.0), shift);
         } else {
             h = AdmLayers.groupNorm(sd, p, prefix + ".out_group_norm", h.add(t), out, normGroups, normEps);
         }
