@@ -62,25 +62,25 @@ final class AdmLayers {
 
     /**
      * GroupNorm followed by an optional per-sample FiLM: {@code GN(x)·scale + shift} with {@code scale} and
-     * {@code shift} [b, C, 1, 1] (null for plain GroupNorm). Computed as {@code (x − μ)·a + c} with the per-sample,
+     * {@code shift} [b, C] (null for plain GroupNorm). Computed as {@code (x − μ)·a + c} with the per-sample,
      * per-channel {@code a = rsqrt(σ² + eps)·γ(·scale)} and {@code c = β(·scale)(+ shift)}, so the only ops on
-     * full-size tensors are the centring, the square (a multiply: {@code square}'s backward is a slow {@code pow} derivative), two [2, 3] means, one multiply and one add. Statistics are
-     * means over H·W per channel, then over the channels of a group (the group mean and biased variance). The
-     * multiply's per-channel factor is expanded to full size by an outer product with ones ({@link #expand}):
-     * ND4J's broadcast {@code multiply_bp} tiles the small operand and is ~10× slower than the whole pattern.
+     * full-size tensors are the centring, the square (a multiply: {@code square}'s backward is a slow {@code pow}
+     * derivative), two [2, 3] means, one multiply and one add. Statistics are means over H·W per channel, averaged
+     * over the channels of each group by a [C, C] block matrix (the group mean and biased variance, repeated per
+     * channel). The multiply's per-channel factor is expanded to full size by an outer product with ones
+     * ({@link #expand}): ND4J's broadcast {@code multiply_bp} tiles the small operand and is ~10× slower than the
+     * whole pattern.
      */
     static SDVariable groupNorm(SameDiff sd, Parameters p, String prefix, SDVariable x, long channels, int groups,
                                 double eps, SDVariable scale, SDVariable shift) {
         SDVariable gamma = var(sd, p, prefix + ".weight", new long[] {channels}, Init.ONES, 0);
         SDVariable beta = var(sd, p, prefix + ".bias", new long[] {channels}, Init.ZEROS, 0);
-        long perGroup = channels / groups;
-        SDVariable ones = sd.constant(Nd4j.ones(x.dataType(), 1, 1, perGroup));
-        SDVariable mean = perChannel(sd, groupMean(sd, x.mean(true, 2, 3), groups, perGroup).mul(ones), channels);
-        SDVariable centred = x.sub(mean);
-        SDVariable variance = groupMean(sd, centred.mul(centred).mean(true, 2, 3), groups, perGroup);
-        SDVariable a = perChannel(sd, sd.math().rsqrt(variance.add(eps)).mul(ones), channels)
-                .mul(sd.reshape(gamma, 1, channels, 1, 1));
-        SDVariable c = sd.reshape(beta, 1, channels, 1, 1);
+        SDVariable average = groupAverage(sd, x.dataType(), channels, groups);
+        SDVariable mean = groupMean(sd, x.mean(false, 2, 3), average);
+        SDVariable centred = x.sub(sd.reshape(mean, -1, channels, 1, 1));
+        SDVariable variance = groupMean(sd, centred.mul(centred).mean(false, 2, 3), average);
+        SDVariable a = sd.math().rsqrt(variance.add(eps)).mul(gamma);
+        SDVariable c = beta;
         if (scale != null) {
             a = a.mul(scale);
             c = c.mul(scale);
@@ -88,21 +88,32 @@ final class AdmLayers {
         if (shift != null) {
             c = c.add(shift);
         }
-        return centred.mul(expand(sd, a, x)).add(c);
+        SDVariable shiftFull = scale != null || shift != null ? sd.reshape(c, -1, channels, 1, 1) : sd.reshape(c, 1, channels, 1, 1);
+        return centred.mul(expand(sd, a, x)).add(shiftFull);
     }
 
-    /** [b, C, 1, 1] per-channel statistics → [b, G, 1] means over the channels of each group. */
-    private static SDVariable groupMean(SameDiff sd, SDVariable perChannel, int groups, long perGroup) {
-        return sd.reshape(perChannel, -1, groups, perGroup).mean(true, 2);
+    /** Per-channel statistics [b, C] → the mean over each channel's group, per channel [b, C]. */
+    private static SDVariable groupMean(SameDiff sd, SDVariable perChannel, SDVariable average) {
+        return average == null ? perChannel : sd.mmul(perChannel, average);
     }
 
-    /** [b, G, C/G] → [b, C, 1, 1]. */
-    private static SDVariable perChannel(SameDiff sd, SDVariable grouped, long channels) {
-        return sd.reshape(grouped, -1, channels, 1, 1);
+    /** The [C, C] block-diagonal matrix of 1/(C/G) that averages over groups, or null for one channel per group. */
+    private static SDVariable groupAverage(SameDiff sd, org.nd4j.linalg.api.buffer.DataType dtype, long channels, int groups) {
+        long perGroup = channels / groups;
+        if (perGroup == 1) {
+            return null;
+        }
+        double[][] m = new double[(int) channels][(int) channels];
+        for (int i = 0; i < channels; i++) {
+            for (int j = 0; j < channels; j++) {
+                m[i][j] = i / perGroup == j / perGroup ? 1.0 / perGroup : 0.0;
+            }
+        }
+        return sd.constant(Nd4j.create(m).castTo(dtype));
     }
 
     /**
-     * {@code a} [b, C, 1, 1] repeated to the shape of {@code like} [b, C, H, W], as the outer product of a [b·C, 1]
+     * {@code a} [b, C] repeated to the shape of {@code like} [b, C, H, W], as the outer product of a [b·C, 1]
      * column with a [1, H·W] row of ones (matmul has a fast backward; broadcast multiply does not).
      */
     static SDVariable expand(SameDiff sd, SDVariable a, SDVariable like) {
