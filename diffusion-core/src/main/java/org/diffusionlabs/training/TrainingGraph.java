@@ -8,6 +8,8 @@ import org.diffusionlabs.models.adm.StrideGuard;
 import org.diffusionlabs.nd.Checks;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
@@ -208,9 +210,45 @@ public final class TrainingGraph {
             StrideGuard.install(gradFn);
             guarded = true;
         }
+        sizeArrayCache(gradFn);
         List<String> names = new ArrayList<>(outputs);
         params.stream().map(this::gradientName).filter(java.util.Objects::nonNull).forEach(names::add);
         return gradFn.output(feed, names.toArray(new String[0]));
+    }
+
+    /**
+     * System property overriding the byte budget of the gradient function's array cache ({@link #cacheBytes()}).
+     */
+    public static final String CACHE_BYTES_PROPERTY = "diffusion.samediff.cacheBytes";
+
+    /**
+     * Gives this thread's session of the gradient function an array cache of {@link #cacheBytes()} bytes. ND4J's
+     * default (a quarter of {@code org.bytedeco.javacpp.maxbytes}, i.e. 1 GB under -Xmx4g) is just below the
+     * ~1.1 GB a small-config step at batch 32 recycles, so it evicted and re-allocated every step (higher RSS, page
+     * faults). The cache holds only arrays the step released, so the budget is a cap, not a reservation.
+     */
+    private static void sizeArrayCache(SameDiff gradFn) {
+        long thread = Thread.currentThread().getId();
+        InferenceSession session = gradFn.getSessions().computeIfAbsent(thread, k -> new InferenceSession(gradFn));
+        if (session.getMmgr() instanceof ArrayCacheMemoryMgr cache) {
+            long bytes = cacheBytes();
+            if (cache.getMaxCacheBytes() < bytes) {
+                cache.setMaxCacheBytes(bytes);
+            }
+        }
+    }
+
+    /**
+     * The array-cache budget: {@value #CACHE_BYTES_PROPERTY} if set (bytes), else half of JavaCPP's
+     * {@code maxphysicalbytes} cap (8 GB under the launcher's 16 GB), else ND4J's default.
+     */
+    static long cacheBytes() {
+        String configured = System.getProperty(CACHE_BYTES_PROPERTY);
+        if (configured != null) {
+            return Long.parseLong(configured.trim());
+        }
+        long physical = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
+        return physical > 0 ? physical / 2 : 0;
     }
 
     private String gradientName(String param) {
