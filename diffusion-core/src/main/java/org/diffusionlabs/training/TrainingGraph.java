@@ -211,6 +211,7 @@ public final class TrainingGraph {
             guarded = true;
         }
         sizeArrayCache(gradFn);
+        gradFn.setEnableCache(true); // calculateGradients(AndOutputs) on this graph switches it off for good
         List<String> names = new ArrayList<>(outputs);
         params.stream().map(this::gradientName).filter(java.util.Objects::nonNull).forEach(names::add);
         return gradFn.output(feed, names.toArray(new String[0]));
