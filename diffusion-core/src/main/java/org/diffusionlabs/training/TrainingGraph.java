@@ -4,13 +4,17 @@ import org.diffusionlabs.adapters.ClassifierFreeGuidance;
 import org.diffusionlabs.losses.VlbLossGraph;
 import org.diffusionlabs.models.adm.AdmUNet;
 import org.diffusionlabs.models.adm.DropoutMasks;
+import org.diffusionlabs.models.adm.StrideGuard;
 import org.diffusionlabs.nd.Checks;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +40,7 @@ public final class TrainingGraph {
     private final DropoutMasks dropout;
     private final Loss loss;
     private final double lambda;
+    private boolean guarded;
 
     private TrainingGraph(SameDiff sd, AdmUNet unet, ClassifierFreeGuidance guidance, LabelEmbedding encoder,
                           DropoutMasks dropout, Loss loss, double lambda) {
@@ -202,20 +207,85 @@ public final class TrainingGraph {
     public Step lossAndGradients(Map<String, INDArray> feed) {
         List<String> names = loss == Loss.HYBRID ? List.of(LOSS, MSE, VLB) : List.of(LOSS, MSE);
         List<String> params = List.copyOf(trainables().keySet());
-        org.nd4j.autodiff.samediff.api.OutAndGrad og = sd.calculateGradientsAndOutputs(feed, names, params);
+        Map<String, INDArray> out = runGradientFunction(feed, names, params);
         Map<String, Double> values = new LinkedHashMap<>();
-        names.forEach(n -> values.put(n, og.getOutputs().get(n).getDouble(0)));
+        names.forEach(n -> values.put(n, out.get(n).getDouble(0)));
         Map<String, INDArray> ordered = new LinkedHashMap<>();
-        params.forEach(p -> ordered.put(p, og.getGradients().get(p)));
+        params.forEach(p -> ordered.put(p, gradientName(p) == null ? null : out.get(gradientName(p))));
         return new Step(values, ordered);
+    }
+
+    /**
+     * Runs SameDiff's gradient function for {@code outputs} and the gradients of {@code params} (returned under
+     * the gradient variables' names). Unlike {@code SameDiff.calculateGradientsAndOutputs}, which switches the
+     * gradient function's array cache off (every intermediate then becomes a fresh native allocation left to the
+     * garbage collector: RSS grows to the JavaCPP cap and most of a step is spent allocating), this keeps the
+     * session's array cache on, so intermediates are recycled within and across steps. Arrays the cache may hand
+     * out again never include requested outputs (they are held for the caller). {@link StrideGuard} guards the
+     * oneDNN helpers against recycled arrays with inconsistent order flags.
+     */
+    private Map<String, INDArray> runGradientFunction(Map<String, INDArray> feed, List<String> outputs, List<String> params) {
+        if (!sd.hasGradientFunction()) {
+            sd.createGradFunction();
+        }
+        SameDiff gradFn = sd.getFunction("grad");
+        if (!guarded) {
+            StrideGuard.install(gradFn);
+            guarded = true;
+        }
+        sizeArrayCache(gradFn);
+        gradFn.setEnableCache(true); // calculateGradients(AndOutputs) on this graph switches it off for good
+        List<String> names = new ArrayList<>(outputs);
+        params.stream().map(this::gradientName).filter(java.util.Objects::nonNull).forEach(names::add);
+        return gradFn.output(feed, names.toArray(new String[0]));
+    }
+
+    /**
+     * System property overriding the byte budget of the gradient function's array cache ({@link #cacheBytes()}).
+     */
+    public static final String CACHE_BYTES_PROPERTY = "diffusion.samediff.cacheBytes";
+
+    /**
+     * Gives this thread's session of the gradient function an array cache of {@link #cacheBytes()} bytes. ND4J's
+     * default (a quarter of {@code org.bytedeco.javacpp.maxbytes}, i.e. 1 GB under -Xmx4g) is just below the
+     * ~1.1 GB a small-config step at batch 32 recycles, so it evicted and re-allocated every step (higher RSS, page
+     * faults). The cache holds only arrays the step released, so the budget is a cap, not a reservation.
+     */
+    private static void sizeArrayCache(SameDiff gradFn) {
+        long thread = Thread.currentThread().getId();
+        InferenceSession session = gradFn.getSessions().computeIfAbsent(thread, k -> new InferenceSession(gradFn));
+        if (session.getMmgr() instanceof ArrayCacheMemoryMgr cache) {
+            long bytes = cacheBytes();
+            if (cache.getMaxCacheBytes() < bytes) {
+                cache.setMaxCacheBytes(bytes);
+            }
+        }
+    }
+
+    /**
+     * The array-cache budget: {@value #CACHE_BYTES_PROPERTY} if set (bytes), else half of JavaCPP's
+     * {@code maxphysicalbytes} cap (8 GB under the launcher's 16 GB), else ND4J's default.
+     */
+    static long cacheBytes() {
+        String configured = System.getProperty(CACHE_BYTES_PROPERTY);
+        if (configured != null) {
+            return Long.parseLong(configured.trim());
+        }
+        long physical = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
+        return physical > 0 ? physical / 2 : 0;
+    }
+
+    private String gradientName(String param) {
+        SDVariable g = sd.getVariable(param).getGradient();
+        return g == null ? null : g.name();
     }
 
     /** Gradients of the loss for every trained array ({@link #trainables()}), under the same names. */
     public Map<String, INDArray> gradients(Map<String, INDArray> feed) {
         List<String> params = List.copyOf(trainables().keySet());
-        Map<String, INDArray> g = sd.calculateGradients(feed, params);
+        Map<String, INDArray> out = runGradientFunction(feed, List.of(), params);
         Map<String, INDArray> ordered = new LinkedHashMap<>();
-        params.forEach(p -> ordered.put(p, g.get(p)));
+        params.forEach(p -> ordered.put(p, gradientName(p) == null ? null : out.get(gradientName(p))));
         return ordered;
     }
 }

@@ -50,7 +50,10 @@ public record AdmCrossAttention(long dimQkv, long dimCond) {
                 k = sd.concat(seq, lastInterval(c, headAxis, 0, d), k);
                 v = sd.concat(seq, lastInterval(c, headAxis, d, 2 * d), v);
             }
-            SDVariable weights = sd.nn().softmax(sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(d)), seq + 1);
+            // kᵀ materialised contiguously (the + 0 copies the permuted view): ND4J's batched matmul with
+            // transposeB on a [b, N, d] operand is several times slower than on a contiguous [b, d, N] one
+            SDVariable kT = headAxis ? sd.permute(k, 0, 1, 3, 2).add(0.0) : sd.permute(k, 0, 2, 1).add(0.0);
+            SDVariable weights = sd.nn().softmax(sd.mmul(q, kT).mul(1.0 / Math.sqrt(d)), seq + 1);
             return sd.mmul(weights, v);
         };
     }

@@ -57,14 +57,70 @@ final class AdmLayers {
     /** GroupNorm over (C/G)·H·W per sample and group, biased variance, affine γ/β per channel. */
     static SDVariable groupNorm(SameDiff sd, Parameters p, String prefix, SDVariable x, long channels, int groups,
                                 double eps) {
+        return groupNorm(sd, p, prefix, x, channels, groups, eps, null, null);
+    }
+
+    /**
+     * GroupNorm followed by an optional per-sample FiLM: {@code GN(x)·scale + shift} with {@code scale} and
+     * {@code shift} [b, C] (null for plain GroupNorm). Computed as {@code (x − μ)·a + c} with the per-sample,
+     * per-channel {@code a = rsqrt(σ² + eps)·γ(·scale)} and {@code c = β(·scale)(+ shift)}, so the only ops on
+     * full-size tensors are the centring, the square (a multiply: {@code square}'s backward is a slow {@code pow}
+     * derivative), two [2, 3] means, one multiply and one add. Statistics are means over H·W per channel, averaged
+     * over the channels of each group by a [C, C] block matrix (the group mean and biased variance, repeated per
+     * channel). The multiply's per-channel factor is expanded to full size by an outer product with ones
+     * ({@link #expand}): ND4J's broadcast {@code multiply_bp} tiles the small operand and is ~10× slower than the
+     * whole pattern.
+     */
+    static SDVariable groupNorm(SameDiff sd, Parameters p, String prefix, SDVariable x, long channels, int groups,
+                                double eps, SDVariable scale, SDVariable shift) {
         SDVariable gamma = var(sd, p, prefix + ".weight", new long[] {channels}, Init.ONES, 0);
         SDVariable beta = var(sd, p, prefix + ".bias", new long[] {channels}, Init.ZEROS, 0);
-        SDVariable shape = sd.shape(x);
-        SDVariable grouped = sd.reshape(x, sd.concat(0, batch(sd, shape), sd.constant(Nd4j.createFromArray((long) groups, -1L))));
-        SDVariable centred = grouped.sub(grouped.mean(true, 2));
-        SDVariable variance = centred.mul(centred).mean(true, 2);
-        SDVariable normed = sd.reshape(centred.mul(sd.math().rsqrt(variance.add(eps))), shape);
-        return normed.mul(sd.reshape(gamma, 1, channels, 1, 1)).add(sd.reshape(beta, 1, channels, 1, 1));
+        SDVariable average = groupAverage(sd, x.dataType(), channels, groups);
+        SDVariable mean = groupMean(sd, x.mean(false, 2, 3), average);
+        SDVariable centred = x.sub(sd.reshape(mean, -1, channels, 1, 1));
+        SDVariable variance = groupMean(sd, centred.mul(centred).mean(false, 2, 3), average);
+        SDVariable a = sd.math().rsqrt(variance.add(eps)).mul(gamma);
+        SDVariable c = beta;
+        if (scale != null) {
+            a = a.mul(scale);
+            c = c.mul(scale);
+        }
+        if (shift != null) {
+            c = c.add(shift);
+        }
+        SDVariable shiftFull = scale != null || shift != null ? sd.reshape(c, -1, channels, 1, 1) : sd.reshape(c, 1, channels, 1, 1);
+        return centred.mul(expand(sd, a, x)).add(shiftFull);
+    }
+
+    /** Per-channel statistics [b, C] → the mean over each channel's group, per channel [b, C]. */
+    private static SDVariable groupMean(SameDiff sd, SDVariable perChannel, SDVariable average) {
+        return average == null ? perChannel : sd.mmul(perChannel, average);
+    }
+
+    /** The [C, C] block-diagonal matrix of 1/(C/G) that averages over groups, or null for one channel per group. */
+    private static SDVariable groupAverage(SameDiff sd, org.nd4j.linalg.api.buffer.DataType dtype, long channels, int groups) {
+        long perGroup = channels / groups;
+        if (perGroup == 1) {
+            return null;
+        }
+        double[][] m = new double[(int) channels][(int) channels];
+        for (int i = 0; i < channels; i++) {
+            for (int j = 0; j < channels; j++) {
+                m[i][j] = i / perGroup == j / perGroup ? 1.0 / perGroup : 0.0;
+            }
+        }
+        return sd.constant(Nd4j.create(m).castTo(dtype));
+    }
+
+    /**
+     * {@code a} [b, C] repeated to the shape of {@code like} [b, C, H, W], as the outer product of a [b·C, 1]
+     * column with a [1, H·W] row of ones (matmul has a fast backward; broadcast multiply does not).
+     */
+    static SDVariable expand(SameDiff sd, SDVariable a, SDVariable like) {
+        SDVariable shape = sd.shape(like);
+        SDVariable hw = sd.reshape(sd.prod(sd.slice(shape, new int[] {2}, 2)), 1);
+        SDVariable ones = sd.fill(sd.concat(0, sd.constant(Nd4j.createFromArray(1L)), hw), a.dataType(), 1.0);
+        return sd.reshape(sd.mmul(sd.reshape(a, -1, 1), ones), shape);
     }
 
     static SDVariable silu(SameDiff sd, SDVariable x) {

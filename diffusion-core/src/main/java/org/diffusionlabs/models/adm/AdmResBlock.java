@@ -72,8 +72,7 @@ public record AdmResBlock(long in, long out, long dimCond, Resample resample, bo
         AdmLayers.Conv inConv = AdmLayers.declareConv(sd, p, prefix + ".in_block.3", in, out, 3);
         AdmLayers.Conv outConv = AdmLayers.declareConv(sd, p, prefix + ".out_block.2", out, out, 3);
 
-        SDVariable t = sd.reshape(condProj.apply(AdmLayers.silu(sd, emb)),
-                AdmLayers.shapeOf(sd, AdmLayers.batch(sd, sd.shape(emb)), condWidth, 1, 1));
+        SDVariable cond = condProj.apply(AdmLayers.silu(sd, emb));
         SDVariable skip = resample.apply(sd, x);
         if (skip1x1 != null) {
             skip = skip1x1.apply(skip);
@@ -81,11 +80,11 @@ public record AdmResBlock(long in, long out, long dimCond, Resample resample, bo
         SDVariable h = AdmLayers.groupNorm(sd, p, prefix + ".in_block.0", x, in, normGroups, normEps);
         h = inConv.apply(resample.apply(sd, AdmLayers.silu(sd, h)));
         if (scaleShift) {
-            SDVariable scale = t.get(SDIndex.all(), SDIndex.interval(0L, out));
-            SDVariable shift = t.get(SDIndex.all(), SDIndex.interval(out, 2 * out));
-            h = AdmLayers.groupNorm(sd, p, prefix + ".out_group_norm", h, out, normGroups, normEps);
-            h = h.mul(scale.add(1.0)).add(shift);
+            SDVariable scale = cond.get(SDIndex.all(), SDIndex.interval(0L, out));
+            SDVariable shift = cond.get(SDIndex.all(), SDIndex.interval(out, 2 * out));
+            h = AdmLayers.groupNorm(sd, p, prefix + ".out_group_norm", h, out, normGroups, normEps, scale.add(1.0), shift);
         } else {
+            SDVariable t = sd.reshape(cond, AdmLayers.shapeOf(sd, AdmLayers.batch(sd, sd.shape(emb)), condWidth, 1, 1));
             h = AdmLayers.groupNorm(sd, p, prefix + ".out_group_norm", h.add(t), out, normGroups, normEps);
         }
         h = AdmLayers.silu(sd, h);

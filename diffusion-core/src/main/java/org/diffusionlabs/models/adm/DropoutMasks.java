@@ -6,6 +6,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -64,7 +65,8 @@ public final class DropoutMasks {
             Checks.require(height % s.factor() == 0 && width % s.factor() == 0, "DropoutMasks", "height×width",
                     height + "×" + width, "must be divisible by " + s.factor());
             INDArray u = Nd4j.rand(DataType.FLOAT, batch, s.channels(), height / s.factor(), width / s.factor());
-            masks.put(s.placeholder(), u.gte(p).castTo(DataType.FLOAT).muli(1.0 / (1.0 - p)));
+            // in place: step(u − p) = 1 where u > p (u − p is exact near p), then the 1/(1 − p) scale
+            masks.put(s.placeholder(), Transforms.step(u.subi(p), false).muli(1.0 / (1.0 - p)));
         }
         return masks;
     }
