@@ -120,7 +120,7 @@ public final class TrainCommand extends OptionCommand {
         err.printf("training %,d parameters on %,d images, batch %d, steps %d..%d%s%n", model.unet().parameters().count(),
                 data.size(), c.getInt("train.batch"), state.step, maxSteps, minutes > 0 ? ", at most " + minutes + " min" : "");
         MetricsLog metrics = new MetricsLog(runDir, "metrics.jsonl", resume);
-        Progress progress = new Progress(err, maxSteps, state.step, c.getInt("train.log_every"));
+        Progress progress = new Progress(err, maxSteps, state.step, c.getInt("train.log_every"), deadline);
         Trainer.State[] current = {state};
         Trainer.Listener listener = new Trainer.Listener() {
             @Override
