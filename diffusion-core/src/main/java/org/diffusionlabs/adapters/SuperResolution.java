@@ -35,8 +35,6 @@ public final class SuperResolution implements DenoisingModel {
     private final String lowResName;
     private final boolean antialias;
     private final Interpolation.Mode mode;
-    private final Double minVal;
-    private final Double maxVal;
     private final TruthyClamp clamp;
 
     /** The reference defaults: field "low_res", bicubic with antialias, no clamp. */
@@ -60,8 +58,6 @@ public final class SuperResolution implements DenoisingModel {
         this.clamp = new TruthyClamp(minVal, maxVal);
         this.lowResName = lowResName;
         this.antialias = antialias;
-        this.minVal = minVal;
-        this.maxVal = maxVal;
     }
 
     public DenoisingModel model() {

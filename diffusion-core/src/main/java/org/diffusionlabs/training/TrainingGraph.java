@@ -193,11 +193,25 @@ public final class TrainingGraph {
 
     /** Loss terms for one batch: "loss", "mse" and (hybrid) "vlb", as scalars. */
     public Map<String, Double> evaluate(Map<String, INDArray> feed) {
-        List<String> names = loss == Loss.HYBRID ? List.of(LOSS, MSE, VLB) : List.of(LOSS, MSE);
-        Map<String, INDArray> out = sd.output(feed, names.toArray(new String[0]));
+        List<String> names = lossNames();
+        return scalars(sd.output(feed, names.toArray(new String[0])), names);
+    }
+
+    private List<String> lossNames() {
+        return loss == Loss.HYBRID ? List.of(LOSS, MSE, VLB) : List.of(LOSS, MSE);
+    }
+
+    private static Map<String, Double> scalars(Map<String, INDArray> out, List<String> names) {
         Map<String, Double> values = new LinkedHashMap<>();
         names.forEach(n -> values.put(n, out.get(n).getDouble(0)));
         return values;
+    }
+
+    /** The gradients of {@code params} from a gradient-function output, in the order of {@code params}. */
+    private Map<String, INDArray> orderedGradients(Map<String, INDArray> out, List<String> params) {
+        Map<String, INDArray> ordered = new LinkedHashMap<>();
+        params.forEach(p -> ordered.put(p, gradientName(p) == null ? null : out.get(gradientName(p))));
+        return ordered;
     }
 
     /** Loss terms and gradients of one batch from a single forward + backward pass. */
@@ -205,14 +219,10 @@ public final class TrainingGraph {
 
     /** The loss terms ("loss", "mse", "vlb") and the gradients of every trained array in one pass. */
     public Step lossAndGradients(Map<String, INDArray> feed) {
-        List<String> names = loss == Loss.HYBRID ? List.of(LOSS, MSE, VLB) : List.of(LOSS, MSE);
+        List<String> names = lossNames();
         List<String> params = List.copyOf(trainables().keySet());
         Map<String, INDArray> out = runGradientFunction(feed, names, params);
-        Map<String, Double> values = new LinkedHashMap<>();
-        names.forEach(n -> values.put(n, out.get(n).getDouble(0)));
-        Map<String, INDArray> ordered = new LinkedHashMap<>();
-        params.forEach(p -> ordered.put(p, gradientName(p) == null ? null : out.get(gradientName(p))));
-        return new Step(values, ordered);
+        return new Step(scalars(out, names), orderedGradients(out, params));
     }
 
     /**
@@ -283,9 +293,6 @@ public final class TrainingGraph {
     /** Gradients of the loss for every trained array ({@link #trainables()}), under the same names. */
     public Map<String, INDArray> gradients(Map<String, INDArray> feed) {
         List<String> params = List.copyOf(trainables().keySet());
-        Map<String, INDArray> out = runGradientFunction(feed, List.of(), params);
-        Map<String, INDArray> ordered = new LinkedHashMap<>();
-        params.forEach(p -> ordered.put(p, gradientName(p) == null ? null : out.get(gradientName(p))));
-        return ordered;
+        return orderedGradients(runGradientFunction(feed, List.of(), params), params);
     }
 }

@@ -26,8 +26,6 @@ public final class SuperResolutionTransform implements Transform {
     private final int lowResSize;
     private final String dataField;
     private final String lowResField;
-    private final Double minVal;
-    private final Double maxVal;
     private final TruthyClamp clamp;
     private final boolean antialias;
     private final Interpolation.Mode mode;
@@ -58,8 +56,6 @@ public final class SuperResolutionTransform implements Transform {
                 "is only supported for bilinear and bicubic modes");
         this.dataField = dataField;
         this.lowResField = lowResField;
-        this.minVal = minVal;
-        this.maxVal = maxVal;
         this.antialias = antialias;
         this.mode = Checks.notNull(mode, OWNER, "mode");
         this.augmentation = augmentation;
