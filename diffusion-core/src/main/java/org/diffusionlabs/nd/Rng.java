@@ -76,6 +76,22 @@ public final class Rng {
         return Long.remainderUnsigned(nextLong64(), range) + lo;
     }
 
+    /** A uniformly random permutation of 0..n−1 (Fisher–Yates from the last position, one {@link #randint} each). */
+    public int[] permutation(int n) {
+        Checks.require(n >= 0, "Rng", "n", n, "must be >= 0");
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = (int) randint(0, i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
     /** {@code n} float32 uniforms in [0, 1). */
     public float[] uniformFloats(int n) {
         float[] out = new float[n];

@@ -26,18 +26,7 @@ public record DataCursor(long seed, int size, long epoch, int index) {
 
     /** The shuffled order of an epoch. */
     public int[] order(long ofEpoch) {
-        int[] p = new int[size];
-        for (int i = 0; i < size; i++) {
-            p[i] = i;
-        }
-        Rng rng = new Rng(seed + ofEpoch);
-        for (int i = size - 1; i > 0; i--) {
-            int j = (int) rng.randint(0, i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return new Rng(seed + ofEpoch).permutation(size);
     }
 
     /** The next batch of example indices and the cursor after it. */

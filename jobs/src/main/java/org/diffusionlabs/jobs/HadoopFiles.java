@@ -4,6 +4,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.diffusionlabs.io.Safetensors;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,8 +28,13 @@ public final class HadoopFiles {
         return new Path(location);
     }
 
+    /**
+     * The file system of a path; for local paths the raw one, so no {@code .crc} side files are written next to
+     * checkpoints and images (checkpoints carry their own SHA-256 manifest).
+     */
     public static FileSystem fs(Path p) throws IOException {
-        return p.getFileSystem(CONF);
+        FileSystem fs = p.getFileSystem(CONF);
+        return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
     }
 
     /** Reads a safetensors file (streamed; sizes validated against the file's real length). */

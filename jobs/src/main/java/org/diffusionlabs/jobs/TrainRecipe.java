@@ -99,7 +99,7 @@ final class TrainRecipe {
     LabeledImages trainingData() {
         LabeledImages all = load();
         int size = config.getInt("data.image_size");
-        LabeledImages train = all.split(config.getDouble("data.held_out_fraction"), config.getLong("train.seed")).train();
+        LabeledImages train = all.split(config.getDouble("data.held_out_fraction"), config.getLong("data.split_seed")).train();
         if (train.images().size(1) != unet.inChannels()) {
             throw new IllegalArgumentException("data has " + train.images().size(1) + " channels but model.image_channels = "
                     + unet.inChannels());
