@@ -3,8 +3,6 @@ package org.diffusionlabs.data;
 import org.diffusionlabs.io.LocalStorage;
 import org.diffusionlabs.io.Storage;
 import org.diffusionlabs.nd.Checks;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,14 +78,9 @@ public final class ImageFolderReader {
             throw new IOException(where + ": no usable .png/.jpg/.jpeg image in " + names.size() + " class folder(s)"
                     + (skipped.count() > 0 ? " (" + skipped.count() + " skipped, e.g. " + skipped.examples().get(0) + ")" : ""));
         }
-        int per = options.pixels();
-        float[] all = new float[Math.multiplyExact(images.size(), per)];
-        for (int i = 0; i < images.size(); i++) {
-            System.arraycopy(images.get(i), 0, all, i * per, per);
-        }
-        INDArray x = Nd4j.create(all, new long[] {images.size(), options.channels(), options.height(), options.width()}, 'c');
-        int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
-        return new ImageFolder(new LabeledImages(x, y), names, skipped.count(), skipped.examples());
+        LabeledImages data = LabeledImages.stack(images, labels.stream().mapToInt(Integer::intValue).toArray(),
+                options.channels(), options.height(), options.width());
+        return new ImageFolder(data, names, skipped.count(), skipped.examples());
     }
 
     private static List<String> visible(Storage storage, String dir) throws IOException {
