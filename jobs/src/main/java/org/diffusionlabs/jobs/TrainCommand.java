@@ -92,7 +92,14 @@ public final class TrainCommand extends OptionCommand {
     private static int train(TrainRecipe recipe, String run, boolean resume, PrintStream err) throws IOException {
         Config c = recipe.config;
         long seed = c.getLong("train.seed");
-        LabeledImages data = recipe.trainingData();
+        DataSource.Loaded loaded = recipe.trainingData();
+        LabeledImages data = loaded.data();
+        err.printf("data: %s: %,d training images%n", loaded.description(), data.size());
+        if (loaded.skipped() > 0) {
+            err.printf("data: skipped %,d unusable image(s) (data.on_invalid = skip); the first %d:%n", loaded.skipped(),
+                    loaded.skippedExamples().size());
+            loaded.skippedExamples().forEach(m -> err.println("  " + m));
+        }
         TrainRecipe.Model model = recipe.build(seed);
         TrainingGraph graph = TrainingGraph.build(model.unet(), model.guidance(), model.encoder(), recipe.loss,
                 recipe.unet.dropout(), c.getDouble("diffusion.vlb_weight"));
