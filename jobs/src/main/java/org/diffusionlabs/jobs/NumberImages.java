@@ -83,12 +83,17 @@ final class NumberImages {
             field = 0;
         }
         int n = holder.getFieldRepetitionCount(field);
-        int side = (int) Math.round(Math.sqrt(n));
-        int third = (int) Math.round(Math.sqrt(n / 3.0));
+        long side = Math.round(Math.sqrt(n));
+        long third = Math.round(Math.sqrt(n / 3.0));
         int channels = n > 0 && side * side == n ? 1 : n > 0 && 3 * third * third == n ? 3 : 0;
         if (channels == 0) {
             throw new InvalidImageException(file, index, "list of " + n + " numbers is not a square image "
                     + "(side² numbers for grey, 3·side² for RGB, channel-first)", null);
+        }
+        int s = (int) (channels == 1 ? side : third);
+        if ((long) s * s > ImageDecoder.MAX_PIXELS) {
+            throw new InvalidImageException(file, index, "image of " + s + "x" + s + " exceeds "
+                    + ImageDecoder.MAX_PIXELS + " pixels", null);
         }
         float[] px = new float[n];
         for (int i = 0; i < n; i++) {
@@ -99,7 +104,6 @@ final class NumberImages {
             }
             px[i] = (float) (v / pixelMax);
         }
-        int s = channels == 1 ? side : third;
         return ImageDecoder.fit(px, channels, s, s, file, index, o);
     }
 

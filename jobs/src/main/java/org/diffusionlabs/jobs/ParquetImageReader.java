@@ -118,7 +118,7 @@ public final class ParquetImageReader {
         ParquetFileReader reader;
         try {
             reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, HadoopFiles.conf()));
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new IOException(file + ": not a readable Parquet file (" + e.getMessage() + ")", e);
         }
         try (reader) {

@@ -52,7 +52,9 @@ public final class TrainCommand extends OptionCommand {
         return "The configuration starts from conf/mnist.conf; --config adds a HOCON file, --set key=value overrides one\n"
                 + "key (repeatable); unknown keys are errors. Checkpoints go to RUN/checkpoints/step-<N>/ (model.safetensors\n"
                 + "holds the U-Net under the PyTorch state-dict names), metrics to RUN/metrics.jsonl, the resolved\n"
-                + "configuration to RUN/config.json. --resume latest continues from the newest valid checkpoint.";
+                + "configuration to RUN/config.json. --resume latest continues from the newest valid checkpoint.\n"
+                + "Training images: data.source = mnist-embedded, an IDX file, an image folder or Parquet (any Hadoop\n"
+                + "location; see conf/mnist.conf); images skipped under data.on_invalid = skip are counted on stderr.";
     }
 
     @Override
