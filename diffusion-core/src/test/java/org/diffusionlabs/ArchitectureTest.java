@@ -33,7 +33,7 @@ class ArchitectureTest {
             Map.entry("transforms", Set.of("schedules", "nd")),
             Map.entry("losses", Set.of("models", "predictors", "schedules", "nd")),
             Map.entry("io", Set.of("nd")),
-            Map.entry("data", Set.of("nd")),
+            Map.entry("data", Set.of("io", "nd")),
             Map.entry("training", Set.of("models", "adapters", "transforms", "losses", "schedules", "predictors", "samplers", "io", "data", "nd")),
             Map.entry("metrics", Set.of("training", "data", "io", "nd")));
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+)", Pattern.MULTILINE);

@@ -1,7 +1,9 @@
 package org.diffusionlabs.data;
 
-import org.diffusionlabs.nd.Checks;
 import org.diffusionlabs.data.MalformedIdxException.Reason;
+import org.diffusionlabs.io.LocalStorage;
+import org.diffusionlabs.io.Storage;
+import org.diffusionlabs.nd.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.BufferedInputStream;
@@ -10,7 +12,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
@@ -24,6 +26,8 @@ import java.util.zip.ZipException;
  * <p>Hostile headers cannot exhaust memory: dimensions are capped, a plain file's declared size must equal its
  * length before anything is allocated, and streams are read in 1 MiB chunks so memory follows the bytes present.
  * Every defect is a {@link MalformedIdxException} naming the file; missing files give {@code NoSuchFileException}.
+ * Files come from a {@link Storage} (a local disk, or HDFS, S3, DBFS through Hadoop in the jobs module), a local
+ * {@link Path} or a stream.
  */
 public final class IdxReader {
     /** Cap on rows and on cols. */
@@ -35,13 +39,22 @@ public final class IdxReader {
 
     private IdxReader() {}
 
-    /** Reads an image file and its label file; the counts must agree. */
+    /** Reads a local image file and its label file; the counts must agree. */
     public static LabeledImages read(Path imagesFile, Path labelsFile) throws IOException {
         Checks.notNull(imagesFile, OWNER, "imagesFile");
         Checks.notNull(labelsFile, OWNER, "labelsFile");
-        INDArray images = readImages(imagesFile);
-        int[] labels = readLabels(labelsFile);
-        return pair(images, imagesFile.toString(), labels, labelsFile.toString());
+        return read(new LocalStorage(imagesFile), "", new LocalStorage(labelsFile), "");
+    }
+
+    /**
+     * Reads an image file and its label file, each from its own {@link Storage} (paths relative to it, "" for a
+     * storage rooted at the file itself); the counts must agree.
+     */
+    public static LabeledImages read(Storage images, String imagesPath, Storage labels, String labelsPath)
+            throws IOException {
+        INDArray x = readImages(images, imagesPath);
+        int[] y = readLabels(labels, labelsPath);
+        return pair(x, images.location(imagesPath), y, labels.location(labelsPath));
     }
 
     /** Reads an image stream and a label stream (each one whole IDX file; the streams are not closed). */
@@ -52,11 +65,17 @@ public final class IdxReader {
         return pair(x, imagesName, y, labelsName);
     }
 
-    /** Reads an IDX image file into float32 {@code [n, 1, rows, cols]}. */
+    /** Reads a local IDX image file into float32 {@code [n, 1, rows, cols]}. */
     public static INDArray readImages(Path file) throws IOException {
         Checks.notNull(file, OWNER, "file");
-        try (InputStream raw = Files.newInputStream(file)) {
-            return readImages(raw, file.toString(), Files.size(file));
+        return readImages(new LocalStorage(file), "");
+    }
+
+    /** Reads an IDX image file of a {@link Storage} into float32 {@code [n, 1, rows, cols]}. */
+    public static INDArray readImages(Storage storage, String path) throws IOException {
+        String name = existing(storage, path);
+        try (InputStream raw = storage.open(path)) {
+            return readImages(raw, name, storage.length(path));
         }
     }
 
@@ -66,11 +85,17 @@ public final class IdxReader {
         return readImages(in, String.valueOf(name), -1);
     }
 
-    /** Reads an IDX label file into an int array. */
+    /** Reads a local IDX label file into an int array. */
     public static int[] readLabels(Path file) throws IOException {
         Checks.notNull(file, OWNER, "file");
-        try (InputStream raw = Files.newInputStream(file)) {
-            return readLabels(raw, file.toString(), Files.size(file));
+        return readLabels(new LocalStorage(file), "");
+    }
+
+    /** Reads an IDX label file of a {@link Storage} into an int array. */
+    public static int[] readLabels(Storage storage, String path) throws IOException {
+        String name = existing(storage, path);
+        try (InputStream raw = storage.open(path)) {
+            return readLabels(raw, name, storage.length(path));
         }
     }
 
@@ -78,6 +103,20 @@ public final class IdxReader {
     public static int[] readLabels(InputStream in, String name) throws IOException {
         Checks.notNull(in, OWNER, "in");
         return readLabels(in, String.valueOf(name), -1);
+    }
+
+    /** The file's location; {@code NoSuchFileException} naming it when it is absent or a directory. */
+    private static String existing(Storage storage, String path) throws IOException {
+        Checks.notNull(storage, OWNER, "storage");
+        Checks.notNull(path, OWNER, "path");
+        String name = storage.location(path);
+        if (!storage.exists(path)) {
+            throw new NoSuchFileException(name, null, "no such IDX file");
+        }
+        if (storage.isDirectory(path)) {
+            throw new NoSuchFileException(name, null, "is a directory, not an IDX file");
+        }
+        return name;
     }
 
     private static LabeledImages pair(INDArray images, String imagesName, int[] labels, String labelsName)

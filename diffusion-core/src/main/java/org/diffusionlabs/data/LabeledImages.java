@@ -37,6 +37,24 @@ public record LabeledImages(INDArray images, int[] labels) {
         }
     }
 
+    /**
+     * Stacks planar images {@code [channels][height][width]} (one {@code float[]} each, as the readers decode them)
+     * and their labels into one set.
+     */
+    public static LabeledImages stack(List<float[]> images, int[] labels, int channels, int height, int width) {
+        Checks.notNull(images, OWNER, "images");
+        Checks.require(!images.isEmpty(), OWNER, "images.size", 0, "must hold at least one image");
+        int per = channels * height * width;
+        float[] all = new float[Math.multiplyExact(images.size(), per)];
+        for (int i = 0; i < images.size(); i++) {
+            float[] img = images.get(i);
+            Checks.require(img.length == per, OWNER, "images[" + i + "].length", img.length,
+                    "must be channels·height·width = " + per);
+            System.arraycopy(img, 0, all, i * per, per);
+        }
+        return new LabeledImages(Nd4j.create(all, new long[] {images.size(), channels, height, width}, 'c'), labels);
+    }
+
     /** A copy of the labels. */
     @Override
     public int[] labels() {

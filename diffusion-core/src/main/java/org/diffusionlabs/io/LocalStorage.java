@@ -51,6 +51,16 @@ public final class LocalStorage implements Storage {
     }
 
     @Override
+    public boolean isDirectory(String path) {
+        return Files.isDirectory(resolve(path));
+    }
+
+    @Override
+    public String location(String path) {
+        return resolve(path).toString();
+    }
+
+    @Override
     public List<String> list(String dir) throws IOException {
         Path d = resolve(dir);
         List<String> names = new ArrayList<>();

@@ -6,8 +6,9 @@ import java.io.OutputStream;
 import java.util.List;
 
 /**
- * The few file operations checkpoints need, so the same store works on a local disk (here) and on HDFS, S3 or DBFS
- * through Hadoop's FileSystem (in the jobs module). Paths are '/'-separated, relative to the storage root.
+ * The few file operations checkpoints and data readers need, so the same code works on a local disk (here) and on
+ * HDFS, S3 or DBFS through Hadoop's FileSystem (in the jobs module). Paths are '/'-separated, relative to the
+ * storage root; the empty path is the root itself (which may be a single file).
  */
 public interface Storage {
     /** Opens a file for reading; {@link java.io.FileNotFoundException} when absent. */
@@ -20,6 +21,14 @@ public interface Storage {
     OutputStream create(String path) throws IOException;
 
     boolean exists(String path) throws IOException;
+
+    /** True when the path exists and is a directory. */
+    boolean isDirectory(String path) throws IOException;
+
+    /** The full location of a path (root included), for messages that must name a file. */
+    default String location(String path) {
+        return path;
+    }
 
     /** Names (not paths) of the entries directly under a directory; empty when it does not exist. */
     List<String> list(String dir) throws IOException;

@@ -1,6 +1,7 @@
 package org.diffusionlabs.data;
 
 import org.diffusionlabs.data.MalformedIdxException.Reason;
+import org.diffusionlabs.io.LocalStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -132,6 +133,21 @@ class IdxReaderTest {
         NoSuchFileException missing = assertThrows(NoSuchFileException.class,
                 () -> IdxReader.readImages(dir.resolve("nope.gz")));
         assertTrue(missing.getMessage().contains("nope.gz"));
+    }
+
+    @Test
+    void readsThroughAStorageAndNamesMissingFilesWithTheirLocation() throws IOException {
+        write("i.gz", gzip(images()));
+        write("l", labels());
+        LocalStorage storage = new LocalStorage(dir);
+        LabeledImages d = IdxReader.read(storage, "i.gz", storage, "l");
+        assertArrayEquals(new int[] {7, 0, 255}, d.labels());
+        NoSuchFileException missing = assertThrows(NoSuchFileException.class,
+                () -> IdxReader.read(storage, "i.gz", storage, "no-labels"));
+        assertTrue(missing.getMessage().contains(dir.resolve("no-labels").toString()), missing.getMessage());
+        Files.createDirectories(dir.resolve("sub"));
+        NoSuchFileException folder = assertThrows(NoSuchFileException.class, () -> IdxReader.readImages(storage, "sub"));
+        assertTrue(folder.getMessage().contains("directory"), folder.getMessage());
     }
 
     private void assertReason(Reason reason, byte[] imageFile, boolean alsoGzip, String part) throws IOException {

@@ -1,5 +1,6 @@
 package org.diffusionlabs.data;
 
+import org.diffusionlabs.io.LocalStorage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -59,8 +61,9 @@ class ImageFolderReaderTest {
     @Test
     void errorPolicyNamesTheFirstBadFile() {
         InvalidImageException e = assertThrows(InvalidImageException.class,
-                () -> ImageFolderReader.read(root, ImageFolderReader.Options.grey(4, 4)));
-        assertEquals(root.resolve("cat").resolve("c.png"), e.file());
+                () -> ImageFolderReader.read(root, ImageOptions.grey(4, 4)));
+        assertEquals(root.resolve("cat").resolve("c.png").toString(), e.file());
+        assertEquals(-1, e.row());
         assertTrue(e.getMessage().contains("c.png") && e.getMessage().contains("decod"), e.getMessage());
     }
 
@@ -68,14 +71,14 @@ class ImageFolderReaderTest {
     void wrongSizeIsAnErrorNamingTheFileAndSize() throws IOException {
         Files.delete(root.resolve("cat").resolve("c.png"));
         InvalidImageException e = assertThrows(InvalidImageException.class,
-                () -> ImageFolderReader.read(root, ImageFolderReader.Options.grey(4, 4)));
+                () -> ImageFolderReader.read(root, ImageOptions.grey(4, 4)));
         assertTrue(e.getMessage().contains("big.png") && e.getMessage().contains("5x4")
                 && e.getMessage().contains("expected 4x4"), e.getMessage());
     }
 
     @Test
     void skipPolicyCountsAndNamesSkippedFiles() throws IOException {
-        ImageFolder f = ImageFolderReader.read(root, ImageFolderReader.Options.grey(4, 4).withOnInvalid(OnInvalid.SKIP));
+        ImageFolder f = ImageFolderReader.read(root, ImageOptions.grey(4, 4).withOnInvalid(OnInvalid.SKIP));
         assertEquals(List.of("cat", "dog"), f.classNames());
         assertEquals(2, f.skipped());
         assertEquals(2, f.skippedFiles().size());
@@ -94,7 +97,7 @@ class ImageFolderReaderTest {
     @Test
     void rgbReplicatesGreyAndResizeAcceptsOtherSizes() throws IOException {
         ImageFolder f = ImageFolderReader.read(root,
-                ImageFolderReader.Options.rgb(4, 4).withResize(true).withOnInvalid(OnInvalid.SKIP));
+                ImageOptions.rgb(4, 4).withResize(true).withOnInvalid(OnInvalid.SKIP));
         assertEquals(1, f.skipped());
         INDArray x = f.data().images();
         assertArrayEquals(new long[] {4, 3, 4, 4}, x.shape());
@@ -111,17 +114,17 @@ class ImageFolderReaderTest {
     @Test
     void colourConversionCanBeTurnedOff() {
         InvalidImageException e = assertThrows(InvalidImageException.class, () -> ImageFolderReader.read(root,
-                ImageFolderReader.Options.grey(4, 4).withConvertColor(false).withResize(true)
+                ImageOptions.grey(4, 4).withConvertColor(false).withResize(true)
                         .withOnInvalid(OnInvalid.ERROR)));
         assertTrue(e.getMessage().contains("c.png"), e.getMessage());
-        ImageFolder f = assertDoesNotThrowRead(ImageFolderReader.Options.grey(4, 4).withConvertColor(false)
+        ImageFolder f = assertDoesNotThrowRead(ImageOptions.grey(4, 4).withConvertColor(false)
                 .withOnInvalid(OnInvalid.SKIP));
         assertEquals(3, f.skipped());
         assertTrue(f.skippedFiles().get(1).contains("dog") && f.skippedFiles().get(1).contains("colour image"),
                 f.skippedFiles().toString());
     }
 
-    private ImageFolder assertDoesNotThrowRead(ImageFolderReader.Options o) {
+    private ImageFolder assertDoesNotThrowRead(ImageOptions o) {
         try {
             return ImageFolderReader.read(root, o);
         } catch (IOException e) {
@@ -130,16 +133,40 @@ class ImageFolderReaderTest {
     }
 
     @Test
+    void wrongChannelsNameTheFileAndTheExpectedChannels() throws IOException {
+        Files.delete(root.resolve("cat").resolve("c.png"));
+        InvalidImageException e = assertThrows(InvalidImageException.class, () -> ImageFolderReader.read(root,
+                ImageOptions.rgb(4, 4).withConvertColor(false).withResize(true)));
+        assertEquals(root.resolve("cat").resolve("a.png").toString(), e.file());
+        assertTrue(e.getMessage().contains("grey image (1 channel)") && e.getMessage().contains("3 channel(s) expected"),
+                e.getMessage());
+    }
+
+    @Test
+    void readsThroughAStorageFromAFolderBelowItsRoot() throws IOException {
+        LocalStorage storage = new LocalStorage(root.getParent());
+        String folder = root.getFileName().toString();
+        ImageFolder f = ImageFolderReader.read(storage, folder, ImageOptions.grey(4, 4).withOnInvalid(OnInvalid.SKIP));
+        assertEquals(3, f.data().size());
+        assertEquals(2, f.skipped());
+        assertTrue(f.skippedFiles().get(0).startsWith(root.resolve("cat").resolve("c.png").toString()),
+                f.skippedFiles().toString());
+        NotDirectoryException notDir = assertThrows(NotDirectoryException.class,
+                () -> ImageFolderReader.read(storage, folder + "/notes.txt", ImageOptions.grey(4, 4)));
+        assertTrue(notDir.getMessage().contains("notes.txt"), notDir.getMessage());
+    }
+
+    @Test
     void missingRootAndEmptyFoldersAreClearErrors() throws IOException {
         NoSuchFileException missing = assertThrows(NoSuchFileException.class,
-                () -> ImageFolderReader.read(root.resolve("nope"), ImageFolderReader.Options.grey(4, 4)));
+                () -> ImageFolderReader.read(root.resolve("nope"), ImageOptions.grey(4, 4)));
         assertTrue(missing.getMessage().contains("nope"));
         Path empty = Files.createDirectories(root.resolve("empty-root").resolve("only"));
         IOException e = assertThrows(IOException.class,
-                () -> ImageFolderReader.read(empty.getParent(), ImageFolderReader.Options.grey(4, 4)));
+                () -> ImageFolderReader.read(empty.getParent(), ImageOptions.grey(4, 4)));
         assertTrue(e.getMessage().contains("empty-root") && e.getMessage().contains("no usable"), e.getMessage());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> new ImageFolderReader.Options(2, 4, 4, false, true, OnInvalid.ERROR));
+                () -> new ImageOptions(2, 4, 4, false, true, OnInvalid.ERROR));
         assertTrue(bad.getMessage().contains("channels"), bad.getMessage());
     }
 }

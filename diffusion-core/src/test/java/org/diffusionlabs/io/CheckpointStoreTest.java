@@ -145,6 +145,11 @@ class CheckpointStoreTest {
         }
 
         @Override
+        public boolean isDirectory(String path) throws IOException {
+            return inner.isDirectory(path);
+        }
+
+        @Override
         public List<String> list(String dir) throws IOException {
             return inner.list(dir);
         }

@@ -2,6 +2,7 @@ package org.diffusionlabs.jobs;
 
 import org.diffusionlabs.data.ImageFolder;
 import org.diffusionlabs.data.ImageFolderReader;
+import org.diffusionlabs.data.ImageOptions;
 import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.data.MnistEmbedded;
 import org.diffusionlabs.data.Normalize;
@@ -16,8 +17,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,11 +71,12 @@ public final class EvalCommand extends OptionCommand {
                 classifier = DigitClassifier.bundled();
                 about = DigitClassifier.bundledMetadata();
             }
-            ImageFolder folder = ImageFolderReader.read(Path.of(dir), ImageFolderReader.Options
+            HadoopStorage storage = new HadoopStorage(dir);
+            ImageFolder folder = ImageFolderReader.read(storage, "", ImageOptions
                     .grey(DigitClassifier.SIDE, DigitClassifier.SIDE).withResize(true).withOnInvalid(OnInvalid.ERROR));
             int[] labels = requestedDigits(folder, dir);
             LabeledImages samples = new LabeledImages(Normalize.toSigned(folder.data().images()), labels);
-            int side = sampleSide(Path.of(dir), folder);
+            int side = sampleSide(storage, folder);
             LabeledImages real = MnistEmbedded.load().split(DigitClassifier.HELD_OUT_FRACTION, DigitClassifier.SPLIT_SEED).train();
             real = new LabeledImages(Normalize.toSigned(asSampled(real.images(), side)), real.labels());
             err.printf("scoring %,d samples (%dx%d) of %s against %,d real digits%n", samples.size(), side, side, dir, real.size());
@@ -102,11 +102,11 @@ public final class EvalCommand extends OptionCommand {
     }
 
     /** Height of the first sample image (all are resized to 28×28 for the classifier). */
-    private static int sampleSide(Path dir, ImageFolder folder) throws IOException {
+    private static int sampleSide(HadoopStorage storage, ImageFolder folder) throws IOException {
         for (String name : folder.classNames()) {
-            try (java.util.stream.Stream<Path> files = Files.list(dir.resolve(name))) {
-                for (Path f : (Iterable<Path>) files.sorted()::iterator) {
-                    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(f.toFile());
+            for (String file : storage.list(name).stream().sorted().toList()) {
+                try (java.io.InputStream in = storage.open(name + "/" + file)) {
+                    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(in);
                     if (img != null) {
                         return img.getHeight();
                     }

@@ -37,6 +37,11 @@ public final class HadoopFiles {
         return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
     }
 
+    /** The Hadoop configuration every location is resolved with (for readers that open files themselves). */
+    static Configuration conf() {
+        return CONF;
+    }
+
     /** Reads a safetensors file (streamed; sizes validated against the file's real length). */
     public static Map<String, INDArray> readSafetensors(String location) throws IOException {
         Path p = path(location);

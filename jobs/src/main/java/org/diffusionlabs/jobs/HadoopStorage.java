@@ -12,7 +12,10 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@link Storage} over Hadoop's FileSystem under a root URI (local, HDFS, S3A, DBFS), for checkpoints and runs. */
+/**
+ * {@link Storage} over Hadoop's FileSystem under a root URI (local, HDFS, S3A, DBFS), for checkpoints, runs and the
+ * data readers.
+ */
 public final class HadoopStorage implements Storage {
     private final Path root;
     private final FileSystem fs;
@@ -47,6 +50,20 @@ public final class HadoopStorage implements Storage {
     @Override
     public boolean exists(String path) throws IOException {
         return fs.exists(resolve(path));
+    }
+
+    @Override
+    public boolean isDirectory(String path) throws IOException {
+        try {
+            return fs.getFileStatus(resolve(path)).isDirectory();
+        } catch (FileNotFoundException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String location(String path) {
+        return resolve(path).toString();
     }
 
     @Override

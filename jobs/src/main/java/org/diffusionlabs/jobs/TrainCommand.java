@@ -52,7 +52,9 @@ public final class TrainCommand extends OptionCommand {
         return "The configuration starts from conf/mnist.conf; --config adds a HOCON file, --set key=value overrides one\n"
                 + "key (repeatable); unknown keys are errors. Checkpoints go to RUN/checkpoints/step-<N>/ (model.safetensors\n"
                 + "holds the U-Net under the PyTorch state-dict names), metrics to RUN/metrics.jsonl, the resolved\n"
-                + "configuration to RUN/config.json. --resume latest continues from the newest valid checkpoint.";
+                + "configuration to RUN/config.json. --resume latest continues from the newest valid checkpoint.\n"
+                + "Training images: data.source = mnist-embedded, an IDX file, an image folder or Parquet (any Hadoop\n"
+                + "location; see conf/mnist.conf); images skipped under data.on_invalid = skip are counted on stderr.";
     }
 
     @Override
@@ -92,7 +94,14 @@ public final class TrainCommand extends OptionCommand {
     private static int train(TrainRecipe recipe, String run, boolean resume, PrintStream err) throws IOException {
         Config c = recipe.config;
         long seed = c.getLong("train.seed");
-        LabeledImages data = recipe.trainingData();
+        DataSource.Loaded loaded = recipe.trainingData();
+        LabeledImages data = loaded.data();
+        err.printf("data: %s: %,d training images%n", loaded.description(), data.size());
+        if (loaded.skipped() > 0) {
+            err.printf("data: skipped %,d unusable image(s) (data.on_invalid = skip); the first %d:%n", loaded.skipped(),
+                    loaded.skippedExamples().size());
+            loaded.skippedExamples().forEach(m -> err.println("  " + m));
+        }
         TrainRecipe.Model model = recipe.build(seed);
         TrainingGraph graph = TrainingGraph.build(model.unet(), model.guidance(), model.encoder(), recipe.loss,
                 recipe.unet.dropout(), c.getDouble("diffusion.vlb_weight"));

@@ -4,9 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
 import org.diffusionlabs.adapters.ClassifierFreeGuidance;
-import org.diffusionlabs.data.IdxReader;
 import org.diffusionlabs.data.LabeledImages;
-import org.diffusionlabs.data.MnistEmbedded;
 import org.diffusionlabs.data.Normalize;
 import org.diffusionlabs.data.Resize;
 import org.diffusionlabs.models.adm.AdmUNet;
@@ -17,15 +15,16 @@ import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
 import org.diffusionlabs.training.LabelEmbedding;
 import org.diffusionlabs.training.LearningRateSchedule;
 import org.diffusionlabs.training.TrainingGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * A resolved job configuration turned into the objects of a run: the U-Net of {@code model.*}, classifier-free
- * guidance over its label embedding, the schedule, loss and optimiser settings, and the training images (resized and
- * mapped to [−1, 1], held-out share removed). Every value is read here, so a bad one fails before training starts,
+ * guidance over its label embedding, the schedule, loss and optimiser settings, and the training images of
+ * {@link DataSource} (resized and mapped to [−1, 1], held-out share removed). Every value is read here, so a bad one fails before training starts,
  * with the key named.
  */
 final class TrainRecipe {
@@ -34,6 +33,7 @@ final class TrainRecipe {
     final AdmUNetConfig unet;
     final DiscreteGaussianSchedule schedule;
     final TrainingGraph.Loss loss;
+    final DataSource data;
 
     /** The trained objects of a run. */
     record Model(AdmUNet unet, ClassifierFreeGuidance guidance, LabelEmbedding encoder) {}
@@ -59,6 +59,7 @@ final class TrainRecipe {
                 default -> throw new IllegalArgumentException("diffusion.loss must be mse or hybrid, got "
                         + config.getString("diffusion.loss"));
             };
+            this.data = new DataSource(config, unet.inChannels());
             positive("train.batch");
             positive("train.max_steps");
             positive("train.keep_last");
@@ -95,31 +96,38 @@ final class TrainRecipe {
                 config.getDouble("optimizer.min_factor"));
     }
 
-    /** The training images: loaded, held-out share removed (stratified, seeded), resized, mapped to [−1, 1]. */
-    LabeledImages trainingData() {
-        LabeledImages all = load();
+    /**
+     * The training images: loaded by {@link DataSource}, checked against the model (channels, classes), held-out
+     * share removed (stratified, seeded), resized, mapped to [−1, 1]; with the load's description and skipped images.
+     */
+    DataSource.Loaded trainingData() {
+        DataSource.Loaded loaded;
+        try {
+            loaded = data.load();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        LabeledImages all = loaded.data();
+        INDArray images = all.images();
+        if (images.size(1) != unet.inChannels()) {
+            if (!(data.convertChannels() && images.size(1) == 1 && unet.inChannels() == 3)) {
+                throw new IllegalArgumentException(loaded.description() + " has " + images.size(1) + " channel(s) but "
+                        + "model.image_channels = " + unet.inChannels()
+                        + (images.size(1) == 1 ? " (set data.convert_channels = true to replicate grey)" : ""));
+            }
+            all = new LabeledImages(images.repeat(1, 3), all.labels());
+        }
+        int maxLabel = Arrays.stream(all.labels()).max().orElse(0);
+        if (maxLabel >= CLASSES) {
+            throw new IllegalArgumentException(loaded.description() + " has label " + maxLabel + " but the model has "
+                    + CLASSES + " classes (labels 0.." + (CLASSES - 1) + ")");
+        }
         int size = config.getInt("data.image_size");
         LabeledImages train = all.split(config.getDouble("data.held_out_fraction"), config.getLong("data.split_seed")).train();
-        if (train.images().size(1) != unet.inChannels()) {
-            throw new IllegalArgumentException("data has " + train.images().size(1) + " channels but model.image_channels = "
-                    + unet.inChannels());
+        INDArray x = train.images();
+        if (x.size(2) != size || x.size(3) != size) {
+            x = Resize.bilinear(x, size);
         }
-        return new LabeledImages(Normalize.toSigned(Resize.bilinear(train.images(), size)), train.labels());
-    }
-
-    private LabeledImages load() {
-        String source = config.getString("data.source");
-        if (source.equals("mnist-embedded")) {
-            return MnistEmbedded.load();
-        }
-        String labels = config.getString("data.labels");
-        if (labels.isEmpty()) {
-            throw new IllegalArgumentException("data.source = " + source + " needs data.labels (an IDX labels file)");
-        }
-        try {
-            return IdxReader.read(Path.of(source), Path.of(labels));
-        } catch (IOException e) {
-            throw new UncheckedIOException(source + ": " + e.getMessage(), e);
-        }
+        return loaded.withData(new LabeledImages(Normalize.toSigned(x), train.labels()));
     }
 }

@@ -31,4 +31,16 @@ class HadoopStorageTest {
         assertEquals(3f, store.latest(m -> { }).orElseThrow().tensors("model.safetensors").get("w").getFloat(2));
         assertTrue(Files.exists(dir.resolve("run/checkpoints/step-3/manifest.json")));
     }
+
+    @Test
+    void directoriesAndFullLocationsForTheDataReaders() throws IOException {
+        Files.createDirectories(dir.resolve("data/cat"));
+        Files.writeString(dir.resolve("data/cat/a.png"), "x");
+        HadoopStorage s = new HadoopStorage(dir.resolve("data").toUri().toString());
+        assertTrue(s.isDirectory("") && s.isDirectory("cat"));
+        assertTrue(!s.isDirectory("cat/a.png") && !s.isDirectory("nope"));
+        assertEquals(List.of("cat"), s.list(""));
+        assertTrue(s.location("cat/a.png").startsWith("file:") && s.location("cat/a.png").endsWith("data/cat/a.png"),
+                s.location("cat/a.png"));
+    }
 }
