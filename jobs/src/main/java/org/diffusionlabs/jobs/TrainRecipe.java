@@ -12,6 +12,8 @@ import org.diffusionlabs.data.Resize;
 import org.diffusionlabs.models.adm.AdmUNet;
 import org.diffusionlabs.models.adm.AdmUNetConfig;
 import org.diffusionlabs.nd.Rng;
+import org.diffusionlabs.predictors.PredictionType;
+import org.diffusionlabs.predictors.Predictor;
 import org.diffusionlabs.schedules.BetaScheduleKind;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
 import org.diffusionlabs.training.LabelEmbedding;
@@ -24,7 +26,8 @@ import java.nio.file.Path;
 
 /**
  * A resolved job configuration turned into the objects of a run: the U-Net of {@code model.*}, classifier-free
- * guidance over its label embedding, the schedule, loss and optimiser settings, and the training images (resized and
+ * guidance over its label embedding, the schedule, what the network predicts (and so the predictor that samples
+ * it), loss and optimiser settings, and the training images (resized and
  * mapped to [−1, 1], held-out share removed). Every value is read here, so a bad one fails before training starts,
  * with the key named.
  */
@@ -33,7 +36,10 @@ final class TrainRecipe {
     final Config config;
     final AdmUNetConfig unet;
     final DiscreteGaussianSchedule schedule;
+    final PredictionType prediction;
     final TrainingGraph.Loss loss;
+    /** Micro-batches of train.batch per optimiser step (train.grad_accum). */
+    final int gradAccum;
 
     /** The trained objects of a run. */
     record Model(AdmUNet unet, ClassifierFreeGuidance guidance, LabelEmbedding encoder) {}
@@ -48,11 +54,7 @@ final class TrainRecipe {
                     .withDropout(config.getDouble("model.dropout"));
             this.schedule = DiscreteGaussianSchedule.of(BetaScheduleKind.parse(config.getString("diffusion.beta")),
                     config.getInt("diffusion.steps"));
-            String prediction = config.getString("diffusion.prediction");
-            if (!prediction.equals("noise")) {
-                throw new IllegalArgumentException("diffusion.prediction = " + prediction
-                        + " is not supported by the trainer yet (only noise)");
-            }
+            this.prediction = prediction(config.getString("diffusion.prediction"));
             this.loss = switch (config.getString("diffusion.loss")) {
                 case "mse" -> TrainingGraph.Loss.MSE;
                 case "hybrid" -> TrainingGraph.Loss.HYBRID;
@@ -60,11 +62,28 @@ final class TrainRecipe {
                         + config.getString("diffusion.loss"));
             };
             positive("train.batch");
+            positive("train.grad_accum");
+            this.gradAccum = config.getInt("train.grad_accum");
             positive("train.max_steps");
             positive("train.keep_last");
         } catch (ConfigException e) {
             throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
         }
+    }
+
+    private static PredictionType prediction(String value) {
+        return switch (value) {
+            case "noise" -> PredictionType.NOISE;
+            case "target" -> PredictionType.TARGET;
+            case "v" -> PredictionType.V;
+            default -> throw new IllegalArgumentException("configuration key diffusion.prediction must be noise, target or v, got '"
+                    + value + "'");
+        };
+    }
+
+    /** The predictor matching diffusion.prediction over the training schedule, clamping x0 to [−1, 1] (for samplers). */
+    Predictor predictor() {
+        return prediction.create(schedule, Predictor.clampTo(-1, 1));
     }
 
     private void positive(String key) {
