@@ -25,7 +25,8 @@ public final class TrainingTarget {
         return switch (prediction) {
             case NOISE -> noise;
             case TARGET -> x0;
-            case V -> new ComputeV(schedule).apply(Batch.of("x", x0).with("t", t).with("noise", noise), null).get("v");
+            case V -> new ComputeV(schedule).apply(Batch.of("x", x0).with("t", t).with("noise", noise), null) // draws nothing
+                    .get("v");
         };
     }
 }
