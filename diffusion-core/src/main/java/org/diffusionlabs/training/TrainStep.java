@@ -6,16 +6,28 @@ import org.diffusionlabs.nd.Rng;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * One optimiser step of diffusion training on a batch of clean data, as the reference tutorial does it: draw
- * t ~ U[0, T) and ε ~ N(0, I) per sample (the {@code RandomDiffusionSteps} transform), x_t = q_sample(x0, ε, t),
- * draw the guidance keep masks (condition dropout) and the res-block dropout masks, then one forward + backward of the {@link TrainingGraph} and an
- * AdamW update of every trained array. All randomness comes from the {@link Rng} passed in, so a seeded run is
- * reproducible bit for bit on CPU.
+ * One optimiser step of diffusion training on one or more micro-batches of clean data, as the reference tutorial
+ * does it: per micro-batch, draw t ~ U[0, T) and ε ~ N(0, I) per sample (the {@code RandomDiffusionSteps}
+ * transform), x_t = q_sample(x0, ε, t), the regression target ({@link TrainingTarget}: ε, x0 or v), the guidance
+ * keep masks (condition dropout) and the res-block dropout masks, then one forward + backward of the
+ * {@link TrainingGraph}; the gradients are averaged over the micro-batches (gradient accumulation), clipped, and
+ * AdamW updates every trained array once. All randomness comes from the {@link Rng} passed in, micro-batch by
+ * micro-batch, so a seeded run is reproducible bit for bit on CPU.
  */
 public final class TrainStep {
+    /** Clean images [b, c, h, w] in [−1, 1] and their conditional inputs: one forward + backward. */
+    public record MicroBatch(INDArray x0, Conditioning c) {
+        public MicroBatch {
+            Checks.notNull(x0, "MicroBatch", "x0");
+            Checks.notNull(c, "MicroBatch", "c");
+        }
+    }
+
     private final TrainingGraph graph;
     private final DiscreteGaussianSchedule schedule;
     private final AdamW optimizer;
@@ -35,6 +47,8 @@ public final class TrainStep {
     }
 
     /**
+     * One optimiser step on a single batch.
+     *
      * @param x0 clean data [b, c, h, w] in [−1, 1]
      * @param c  the conditional inputs of the batch
      * @param lr learning rate of this step
@@ -43,25 +57,62 @@ public final class TrainStep {
      * @throws IllegalStateException when the loss is not finite (nothing is updated then)
      */
     public Map<String, Double> run(INDArray x0, Conditioning c, Rng rng, double lr) {
-        INDArray t = schedule.sampleSteps(x0, rng);
-        INDArray noise = schedule.sampleNoise(x0, rng);
-        INDArray xt = schedule.qSample(x0, noise, t);
-        Map<String, INDArray> keep = graph.guidance() == null ? Map.of()
-                : graph.guidance().keepMask(Math.toIntExact(x0.size(0)), rng);
-        Map<String, INDArray> feed = TrainingFeed.of(graph, schedule, x0, xt, t, noise, c, keep);
-        feed.putAll(graph.dropout().draw(x0.size(0), x0.size(2), x0.size(3), rng.nextLong64()));
-        TrainingGraph.Step step = graph.lossAndGradients(feed);
-        double loss = step.losses().get(TrainingGraph.LOSS);
-        if (!Double.isFinite(loss)) {
-            throw new IllegalStateException("non-finite training loss " + step.losses() + " at optimiser step "
-                    + (optimizer.steps() + 1) + "; parameters left unchanged");
-        }
-        Map<String, Double> losses = new java.util.LinkedHashMap<>(step.losses());
+        return run(List.of(new MicroBatch(x0, c)), rng, lr);
+    }
+
+    /**
+     * One optimiser step accumulating the gradients of {@code micro} (in order): their mean is clipped and applied
+     * once. Returns the loss terms averaged over the micro-batches (plus "grad_norm" of the mean gradient with
+     * clipping).
+     *
+     * @throws IllegalStateException when a micro-batch's loss is not finite (nothing is updated then)
+     */
+    public Map<String, Double> run(List<MicroBatch> micro, Rng rng, double lr) {
+        TrainingGraph.Step step = accumulate(micro, rng);
+        Map<String, Double> losses = new LinkedHashMap<>(step.losses());
         if (clipNorm > 0) {
             losses.put("grad_norm", GradientClipping.clip(step.gradients(), clipNorm));
         }
         optimizer.step(graph.trainables(), step.gradients(), lr);
         return losses;
+    }
+
+    /**
+     * The loss terms and gradients averaged over {@code micro}, each micro-batch's randomness drawn from {@code rng}
+     * in order; updates nothing.
+     *
+     * @throws IllegalStateException when a micro-batch's loss is not finite
+     */
+    public TrainingGraph.Step accumulate(List<MicroBatch> micro, Rng rng) {
+        Checks.require(micro != null && !micro.isEmpty(), "TrainStep", "micro", micro, "needs at least one micro-batch");
+        GradientAccumulator sum = new GradientAccumulator();
+        for (int i = 0; i < micro.size(); i++) {
+            TrainingGraph.Step step = graph.lossAndGradients(feed(micro.get(i).x0(), micro.get(i).c(), rng));
+            double loss = step.losses().get(TrainingGraph.LOSS);
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException("non-finite training loss " + step.losses() + " at optimiser step "
+                        + (optimizer.steps() + 1) + (micro.size() > 1 ? ", micro-batch " + (i + 1) + " of " + micro.size() : "")
+                        + "; parameters left unchanged");
+            }
+            sum.add(step);
+        }
+        return sum.mean();
+    }
+
+    /**
+     * The graph's placeholder values for one micro-batch, drawing its randomness from {@code rng} in this order:
+     * steps t, noise ε, guidance keep masks, res-block dropout seed.
+     */
+    public Map<String, INDArray> feed(INDArray x0, Conditioning c, Rng rng) {
+        INDArray t = schedule.sampleSteps(x0, rng);
+        INDArray noise = schedule.sampleNoise(x0, rng);
+        INDArray xt = schedule.qSample(x0, noise, t);
+        INDArray target = TrainingTarget.of(graph.prediction(), schedule, x0, noise, t);
+        Map<String, INDArray> keep = graph.guidance() == null ? Map.of()
+                : graph.guidance().keepMask(Math.toIntExact(x0.size(0)), rng);
+        Map<String, INDArray> feed = TrainingFeed.of(graph, schedule, x0, xt, t, target, c, keep);
+        feed.putAll(graph.dropout().draw(x0.size(0), x0.size(2), x0.size(3), rng.nextLong64()));
+        return feed;
     }
 
     public TrainingGraph graph() {

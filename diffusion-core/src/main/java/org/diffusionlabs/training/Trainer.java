@@ -6,11 +6,15 @@ import org.diffusionlabs.nd.Checks;
 import org.diffusionlabs.nd.Rng;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The single-machine training loop: batches from a {@link DataCursor}, one {@link TrainStep} each at the scheduled
- * learning rate, the EMA after every step, and hooks for progress and checkpoints. It stops at {@code maxSteps} or
+ * The single-machine training loop: per optimiser step, {@code accum} consecutive micro-batches from a
+ * {@link DataCursor} go into one {@link TrainStep} (gradient accumulation) at the scheduled learning rate, then the
+ * EMA, and hooks for progress and checkpoints; steps, the learning-rate schedule and checkpoints all count optimiser
+ * steps. It stops at {@code maxSteps} or
  * when the time budget is spent; all of its state (step, cursor, generator, optimiser, EMA) is in {@link State}
  * so a checkpoint can capture it and a resumed run continues bit for bit.
  */
@@ -30,7 +34,7 @@ public final class Trainer {
 
     /** Progress and checkpoint callbacks; called on the training thread. */
     public interface Listener {
-        /** After each step: the losses, the learning rate used, and the seconds the step took. */
+        /** After each optimiser step: the losses (mean over its micro-batches), the learning rate, and its seconds. */
         void onStep(long step, Map<String, Double> losses, double lr, double seconds);
 
         /** When a checkpoint is due (every {@code checkpointEvery} steps and at the end). */
@@ -42,17 +46,28 @@ public final class Trainer {
     private final LearningRateSchedule lr;
     private final LabeledImages data;
     private final int batch;
+    private final int accum;
 
     /**
      * @param data training images in [−1, 1] [n, c, h, w] with integer labels (fed to the label encoder)
      */
     public Trainer(TrainStep step, Ema ema, LearningRateSchedule lr, LabeledImages data, int batch) {
+        this(step, ema, lr, data, batch, 1);
+    }
+
+    /**
+     * @param batch micro-batch size (one forward + backward)
+     * @param accum micro-batches per optimiser step (gradient accumulation; the effective batch is accum·batch)
+     */
+    public Trainer(TrainStep step, Ema ema, LearningRateSchedule lr, LabeledImages data, int batch, int accum) {
         this.step = Checks.notNull(step, "Trainer", "step");
         this.ema = ema;
         this.lr = Checks.notNull(lr, "Trainer", "lr");
         this.data = Checks.notNull(data, "Trainer", "data");
         Checks.require(batch > 0 && batch <= data.size(), "Trainer", "batch", batch, "must be in [1, " + data.size() + "]");
+        Checks.require(accum > 0, "Trainer", "accum", accum, "must be >= 1");
         this.batch = batch;
+        this.accum = accum;
     }
 
     /**
@@ -61,17 +76,23 @@ public final class Trainer {
      */
     public State run(State state, long maxSteps, long deadlineNanos, int checkpointEvery, Listener listener) {
         while (state.step < maxSteps && System.nanoTime() < deadlineNanos) {
-            DataCursor.Batch b = state.cursor.next(batch);
-            LabeledImages part = data.subset(b.indices());
-            Conditioning c = Conditioning.of(TrainingFeed.LABELS, Nd4j.createFromArray(part.labels()));
+            DataCursor cursor = state.cursor;
+            List<TrainStep.MicroBatch> micro = new ArrayList<>(accum);
+            for (int i = 0; i < accum; i++) {
+                DataCursor.Batch b = cursor.next(batch);
+                LabeledImages part = data.subset(b.indices());
+                micro.add(new TrainStep.MicroBatch(part.images(),
+                        Conditioning.of(TrainingFeed.LABELS, Nd4j.createFromArray(part.labels()))));
+                cursor = b.after();
+            }
             double rate = lr.rate(state.step);
             long t0 = System.nanoTime();
-            Map<String, Double> losses = step.run(part.images(), c, state.rng, rate);
+            Map<String, Double> losses = step.run(micro, state.rng, rate);
             if (ema != null) {
                 ema.update(step.graph().trainables());
             }
             state.step++;
-            state.cursor = b.after();
+            state.cursor = cursor;
             listener.onStep(state.step, losses, rate, (System.nanoTime() - t0) / 1e9);
             if (checkpointEvery > 0 && state.step % checkpointEvery == 0) {
                 listener.onCheckpoint(state.step);

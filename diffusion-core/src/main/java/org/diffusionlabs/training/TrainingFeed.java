@@ -29,6 +29,8 @@ public final class TrainingFeed {
     public static final String X0 = "x0";
     public static final String SQRT_RECIP_ACP = "coef.sqrt_recip_alphas_cumprod";
     public static final String SQRT_RECIP_ACP_M1 = "coef.sqrt_recip_alphas_cumprod_minus_one";
+    public static final String SQRT_ACP = "coef.sqrt_alphas_cumprod";
+    public static final String SQRT_1M_ACP = "coef.sqrt_compliment_alphas_cumprod";
     public static final String MEAN_X0 = "coef.posterior_mean_x0_coef";
     public static final String MEAN_XT = "coef.posterior_mean_xt_coef";
     public static final String LOG_LOWER = "coef.lower_posterior_log_variance";
@@ -45,7 +47,8 @@ public final class TrainingFeed {
      * @param x0     clean data [b, c, h, w] in [−1, 1]
      * @param xt     noised data q_sample(x0, noise, t)
      * @param t      integer steps [b]
-     * @param target what the prediction is regressed on (the noise for a noise predictor)
+     * @param target what the prediction is regressed on ({@link TrainingTarget}: ε, x0 or v by the graph's
+     *               prediction type)
      * @param c      conditional inputs
      */
     public static Map<String, INDArray> of(TrainingGraph graph, DiscreteGaussianSchedule schedule, INDArray x0,
@@ -85,8 +88,7 @@ public final class TrainingFeed {
         }
         feed.put(TARGET, target.castTo(DataType.FLOAT));
         if (graph.loss() == TrainingGraph.Loss.HYBRID) {
-            putCoef(feed, SQRT_RECIP_ACP, schedule, Coefficient.SQRT_RECIP_ALPHAS_CUMPROD, t);
-            putCoef(feed, SQRT_RECIP_ACP_M1, schedule, Coefficient.SQRT_RECIP_ALPHAS_CUMPROD_MINUS_ONE, t);
+            putX0Coefs(feed, graph, schedule, t);
             putCoef(feed, MEAN_X0, schedule, Coefficient.POSTERIOR_MEAN_X0_COEF, t);
             putCoef(feed, MEAN_XT, schedule, Coefficient.POSTERIOR_MEAN_XT_COEF, t);
             putCoef(feed, LOG_LOWER, schedule, Coefficient.LOWER_POSTERIOR_LOG_VARIANCE, t);
@@ -100,6 +102,21 @@ public final class TrainingFeed {
             feed.put(T_ZERO, t.castTo(DataType.DOUBLE).match(0.0, Conditions.equals()).castTo(DataType.FLOAT).reshape(x0.size(0)));
         }
         return feed;
+    }
+
+    /** The coefficients the graph's prediction type needs to turn its prediction into x0 (none for x0 itself). */
+    private static void putX0Coefs(Map<String, INDArray> feed, TrainingGraph graph, DiscreteGaussianSchedule s, INDArray t) {
+        switch (graph.prediction()) {
+            case NOISE -> {
+                putCoef(feed, SQRT_RECIP_ACP, s, Coefficient.SQRT_RECIP_ALPHAS_CUMPROD, t);
+                putCoef(feed, SQRT_RECIP_ACP_M1, s, Coefficient.SQRT_RECIP_ALPHAS_CUMPROD_MINUS_ONE, t);
+            }
+            case V -> {
+                putCoef(feed, SQRT_ACP, s, Coefficient.SQRT_ALPHAS_CUMPROD, t);
+                putCoef(feed, SQRT_1M_ACP, s, Coefficient.SQRT_COMPLIMENT_ALPHAS_CUMPROD, t);
+            }
+            case TARGET -> { }
+        }
     }
 
     private static void putCoef(Map<String, INDArray> feed, String key, DiscreteGaussianSchedule s, Coefficient c, INDArray t) {

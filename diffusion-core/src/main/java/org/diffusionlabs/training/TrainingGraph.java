@@ -6,6 +6,7 @@ import org.diffusionlabs.models.adm.AdmUNet;
 import org.diffusionlabs.models.adm.DropoutMasks;
 import org.diffusionlabs.models.adm.StrideGuard;
 import org.diffusionlabs.nd.Checks;
+import org.diffusionlabs.predictors.PredictionType;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
@@ -21,10 +22,12 @@ import java.util.Map;
 
 /**
  * The differentiable part of one diffusion training step as a SameDiff graph: the U-Net on (x_t, t, condition),
- * the noise predictor's clamped x0, the DDPM training posterior (mean from the clamped x0, log variance interpolated
- * by the predicted variance value), and the loss — MSE(ε̂, ε), plus 0.001·VLB(stopgrad(mean), log σ²) for the hybrid
- * loss of Improved DDPM. Everything that depends only on data and the schedule (per-sample coefficients, the true
- * posterior, branch masks) is computed eagerly in float64 by {@link TrainingFeed} and fed as placeholders.
+ * the predictor's clamped x0 (from predicted noise, x0 or v: {@link PredictionType}), the DDPM training posterior
+ * (mean from the clamped x0, log variance interpolated by the predicted variance value), and the loss —
+ * MSE(prediction, target) with the target ε, x0 or v ({@link TrainingTarget}), plus 0.001·VLB(stopgrad(mean), log σ²)
+ * for the hybrid loss of Improved DDPM. Everything that depends only on data and the schedule (per-sample
+ * coefficients, the true posterior, branch masks) is computed eagerly in float64 by {@link TrainingFeed} and fed as
+ * placeholders.
  */
 public final class TrainingGraph {
     /** Loss variants. */
@@ -39,17 +42,19 @@ public final class TrainingGraph {
     private final LabelEmbedding encoder;
     private final DropoutMasks dropout;
     private final Loss loss;
+    private final PredictionType prediction;
     private final double lambda;
     private boolean guarded;
 
     private TrainingGraph(SameDiff sd, AdmUNet unet, ClassifierFreeGuidance guidance, LabelEmbedding encoder,
-                          DropoutMasks dropout, Loss loss, double lambda) {
+                          DropoutMasks dropout, Loss loss, PredictionType prediction, double lambda) {
         this.sd = sd;
         this.unet = unet;
         this.guidance = guidance;
         this.encoder = encoder;
         this.dropout = dropout;
         this.loss = loss;
+        this.prediction = prediction;
         this.lambda = lambda;
     }
 
@@ -83,7 +88,18 @@ public final class TrainingGraph {
      */
     public static TrainingGraph build(AdmUNet unet, ClassifierFreeGuidance guidance, LabelEmbedding encoder, Loss loss,
                                       double dropout, double lambda) {
+        return build(unet, guidance, encoder, loss, PredictionType.NOISE, dropout, lambda);
+    }
+
+    /**
+     * As above, for a network that predicts {@code prediction}: the MSE regresses it on ε, x0 or v (fed as
+     * {@link TrainingFeed#TARGET}, see {@link TrainingTarget}), and the hybrid loss's posterior mean uses the x0
+     * that the matching eager predictor derives from it, clamped to [−1, 1].
+     */
+    public static TrainingGraph build(AdmUNet unet, ClassifierFreeGuidance guidance, LabelEmbedding encoder, Loss loss,
+                                      PredictionType prediction, double dropout, double lambda) {
         Checks.notNull(unet, "TrainingGraph", "unet");
+        Checks.notNull(prediction, "TrainingGraph", "prediction");
         Checks.require(lambda >= 0 && Double.isFinite(lambda), "TrainingGraph", "lambda", lambda, "must be finite and >= 0");
         Checks.require(loss == Loss.MSE || unet.config().predictVarianceValue(), "TrainingGraph", "loss", loss,
                 "the hybrid loss needs a U-Net that predicts the variance value");
@@ -111,19 +127,17 @@ public final class TrainingGraph {
         SDVariable mse = sd.identity(MSE, diff.mul(diff).mean());
         SDVariable total = mse;
         if (loss == Loss.HYBRID) {
-            SDVariable vlb = sd.identity(VLB, vlb(sd, xt, out, c).mean());
+            SDVariable vlb = sd.identity(VLB, vlb(sd, xt, out, prediction, c).mean());
             total = mse.add(vlb.mul(lambda));
         }
         sd.identity(LOSS, total);
         sd.setLossVariables(LOSS);
-        return new TrainingGraph(sd, unet, guidance, encoder, out.dropout(), loss, lambda);
+        return new TrainingGraph(sd, unet, guidance, encoder, out.dropout(), loss, prediction, lambda);
     }
 
-    /** x0 = clamp(√(1/ᾱ)·x_t − √(1/ᾱ − 1)·ε̂, −1, 1); mean from x0; log σ² = v·log β + (1 − v)·log β̃; VLB per sample. */
-    private static SDVariable vlb(SameDiff sd, SDVariable xt, AdmUNet.Outputs out, long c) {
-        SDVariable recip = coef(sd, TrainingFeed.SQRT_RECIP_ACP);
-        SDVariable recipM1 = coef(sd, TrainingFeed.SQRT_RECIP_ACP_M1);
-        SDVariable x0Hat = sd.math().clipByValue(xt.mul(recip).sub(out.prediction().mul(recipM1)), -1.0, 1.0);
+    /** x0 from the prediction (clamped to [−1, 1]); mean from x0; log σ² = v·log β + (1 − v)·log β̃; VLB per sample. */
+    private static SDVariable vlb(SameDiff sd, SDVariable xt, AdmUNet.Outputs out, PredictionType prediction, long c) {
+        SDVariable x0Hat = sd.math().clipByValue(x0Estimate(sd, xt, out.prediction(), prediction), -1.0, 1.0);
         SDVariable mean = x0Hat.mul(coef(sd, TrainingFeed.MEAN_X0)).add(xt.mul(coef(sd, TrainingFeed.MEAN_XT)));
         SDVariable detached = new StopGradient(sd, mean).outputVariable();
         SDVariable v = out.varianceValue();
@@ -135,6 +149,18 @@ public final class TrainingGraph {
         SDVariable high = sd.placeHolder(TrainingFeed.EDGE_HIGH, DataType.FLOAT, -1, c, -1, -1);
         SDVariable tZero = sd.placeHolder(TrainingFeed.T_ZERO, DataType.FLOAT, -1);
         return VlbLossGraph.perSample(sd, qMean, qLogVar, detached, logVar, x0, low, high, tZero);
+    }
+
+    /**
+     * The unclamped x0 of the eager predictors: noise √(1/ᾱ)·x_t − √(1/ᾱ − 1)·ε̂ ({@code NoisePredictor}), target
+     * the prediction itself ({@code TargetPredictor}), v √ᾱ·x_t − √(1 − ᾱ)·v̂ ({@code VPredictor}).
+     */
+    private static SDVariable x0Estimate(SameDiff sd, SDVariable xt, SDVariable predicted, PredictionType prediction) {
+        return switch (prediction) {
+            case NOISE -> xt.mul(coef(sd, TrainingFeed.SQRT_RECIP_ACP)).sub(predicted.mul(coef(sd, TrainingFeed.SQRT_RECIP_ACP_M1)));
+            case TARGET -> predicted;
+            case V -> xt.mul(coef(sd, TrainingFeed.SQRT_ACP)).sub(predicted.mul(coef(sd, TrainingFeed.SQRT_1M_ACP)));
+        };
     }
 
     private static SDVariable coef(SameDiff sd, String name) {
@@ -185,6 +211,11 @@ public final class TrainingGraph {
 
     public Loss loss() {
         return loss;
+    }
+
+    /** What the network predicts (and the MSE target is): noise, x0 or v. */
+    public PredictionType prediction() {
+        return prediction;
     }
 
     public double lambda() {

@@ -7,7 +7,10 @@ import org.diffusionlabs.models.adm.AdmUNetConfig;
 import org.diffusionlabs.nd.Rng;
 import org.diffusionlabs.schedules.BetaScheduleKind;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
+import org.diffusionlabs.predictors.PredictionType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Map;
@@ -22,10 +25,15 @@ class TrainStepTest {
     private final DiscreteGaussianSchedule schedule = DiscreteGaussianSchedule.of(BetaScheduleKind.LINEAR, 1000);
 
     private TrainStep step(double dropout) {
+        return step(dropout, PredictionType.NOISE);
+    }
+
+    private TrainStep step(double dropout, PredictionType prediction) {
         AdmUNet unet = AdmUNet.create(MICRO, new Rng(0));
         ClassifierFreeGuidance cfg = ClassifierFreeGuidance.builder(unet).addCondition("digit", 8).optP(0.1)
                 .optInitRng(new Rng(1)).build();
-        return new TrainStep(TrainingGraph.build(unet, cfg, TrainingGraph.Loss.HYBRID, dropout, 0.001), schedule, new AdamW());
+        return new TrainStep(TrainingGraph.build(unet, cfg, null, TrainingGraph.Loss.HYBRID, prediction, dropout, 0.001),
+                schedule, new AdamW());
     }
 
     private static double[] run(TrainStep s, int steps) {
@@ -51,12 +59,13 @@ class TrainStepTest {
         assertEquals(3, a.optimizer().steps());
     }
 
-    @Test
-    void theLossFallsOnAFixedBatch() {
-        double[] losses = run(step(0.0), 30);
+    @ParameterizedTest
+    @EnumSource(PredictionType.class)
+    void theLossFallsOnAFixedBatch(PredictionType prediction) {
+        double[] losses = run(step(0.0, prediction), 30);
         double first = (losses[0] + losses[1] + losses[2]) / 3;
         double last = (losses[27] + losses[28] + losses[29]) / 3;
-        assertTrue(last < 0.8 * first, "loss " + first + " -> " + last);
+        assertTrue(last < 0.8 * first, prediction + " loss " + first + " -> " + last);
     }
 
     @Test

@@ -9,8 +9,9 @@ import org.diffusionlabs.models.adm.AdmUNetConfig;
 import org.diffusionlabs.nd.Rng;
 import org.diffusionlabs.schedules.BetaScheduleKind;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
@@ -19,7 +20,10 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** 6 steps == 3 steps + checkpoint + restore into fresh objects + 3 steps, bit for bit (CPU), EMA and optimiser included. */
+/**
+ * 6 steps == 3 steps + checkpoint + restore into fresh objects + 3 steps, bit for bit (CPU), EMA and optimiser
+ * included; with and without gradient accumulation.
+ */
 class TrainerResumeTest {
     private static final AdmUNetConfig MICRO = AdmUNetConfig.admUnet(16, 32, 8, "digit", true, 1, 32, 1, 1);
     private static final LabeledImages DATA = data();
@@ -38,7 +42,7 @@ class TrainerResumeTest {
 
     /** A fresh model, guidance, encoder, optimiser and EMA; {@code init} varies the initial weights. */
     private record Run(TrainStep step, Ema ema, Trainer trainer) {
-        static Run create(long init) {
+        static Run create(long init, int accum) {
             AdmUNet unet = AdmUNet.create(MICRO, new Rng(init));
             ClassifierFreeGuidance cfg = ClassifierFreeGuidance.builder(unet).addCondition("digit", 8).optP(0.3)
                     .optInitRng(new Rng(init + 1)).build();
@@ -47,7 +51,7 @@ class TrainerResumeTest {
             TrainStep step = new TrainStep(graph, DiscreteGaussianSchedule.of(BetaScheduleKind.LINEAR, 1000), new AdamW(), 1.0);
             Ema ema = new Ema(graph.trainables(), 0.9, true);
             LearningRateSchedule lr = new LearningRateSchedule(1e-3, 2, LearningRateSchedule.Decay.COSINE, 6, 0.1);
-            return new Run(step, ema, new Trainer(step, ema, lr, DATA, 4));
+            return new Run(step, ema, new Trainer(step, ema, lr, DATA, 4, accum));
         }
 
         Trainer.State train(Trainer.State state, long until) {
@@ -63,17 +67,18 @@ class TrainerResumeTest {
         }
     }
 
-    @Test
-    void resumingFromACheckpointContinuesBitForBit() throws IOException {
-        Run straight = Run.create(0);
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void resumingFromACheckpointContinuesBitForBit(int accum) throws IOException {
+        Run straight = Run.create(0, accum);
         straight.train(new Trainer.State(0, DataCursor.start(11, DATA.size()), new Rng(5)), 6);
 
-        Run first = Run.create(0);
+        Run first = Run.create(0, accum);
         Trainer.State half = first.train(new Trainer.State(0, DataCursor.start(11, DATA.size()), new Rng(5)), 3);
         CheckpointStore store = new CheckpointStore(new LocalStorage(dir), 2);
         store.save(TrainingCheckpoint.capture(first.step(), first.ema(), half, "{}", Map.of("test", "1")));
 
-        Run resumed = Run.create(99);
+        Run resumed = Run.create(99, accum);
         Trainer.State state = TrainingCheckpoint.restore(store.latest(m -> { }).orElseThrow(), resumed.step(), resumed.ema());
         assertEquals(3, state.step);
         resumed.train(state, 6);

@@ -6,7 +6,6 @@ import org.diffusionlabs.io.Checkpoint;
 import org.diffusionlabs.io.CheckpointStore;
 import org.diffusionlabs.models.Conditioning;
 import org.diffusionlabs.nd.Rng;
-import org.diffusionlabs.predictors.NoisePredictor;
 import org.diffusionlabs.predictors.Predictor;
 import org.diffusionlabs.samplers.DdimSampler;
 import org.diffusionlabs.samplers.DdpmSampler;
@@ -98,7 +97,7 @@ public final class SampleCommand extends OptionCommand {
             long seed = args.optionalInt("seed").orElse(0);
             TrainRecipe.Model model = recipe.build(0);
             load(model, cp, weights);
-            Predictor predictor = new NoisePredictor(recipe.schedule, Predictor.clampTo(-1, 1));
+            Predictor predictor = recipe.predictor();
             int trainSteps = recipe.schedule.steps();
             Sampler s = sampler.equals("ddim")
                     ? new DdimSampler(model.guidance().withGuidance(guidance), recipe.schedule, predictor,

@@ -104,12 +104,12 @@ public final class TrainCommand extends OptionCommand {
         }
         TrainRecipe.Model model = recipe.build(seed);
         TrainingGraph graph = TrainingGraph.build(model.unet(), model.guidance(), model.encoder(), recipe.loss,
-                recipe.unet.dropout(), c.getDouble("diffusion.vlb_weight"));
+                recipe.prediction, recipe.unet.dropout(), c.getDouble("diffusion.vlb_weight"));
         AdamW adam = new AdamW(c.getDouble("optimizer.beta1"), c.getDouble("optimizer.beta2"), c.getDouble("optimizer.eps"),
                 c.getDouble("optimizer.weight_decay"));
         TrainStep step = new TrainStep(graph, recipe.schedule, adam, c.getDouble("optimizer.clip_norm"));
         Ema ema = new Ema(graph.trainables(), c.getDouble("ema.decay"), c.getBoolean("ema.warmup"));
-        Trainer trainer = new Trainer(step, ema, recipe.learningRate(), data, c.getInt("train.batch"));
+        Trainer trainer = new Trainer(step, ema, recipe.learningRate(), data, c.getInt("train.batch"), recipe.gradAccum);
         HadoopStorage runDir = new HadoopStorage(run);
         CheckpointStore store = new CheckpointStore(new HadoopStorage(run + "/checkpoints"), c.getInt("train.keep_last"));
         Trainer.State state = new Trainer.State(0, DataCursor.start(seed, data.size()), new Rng(seed + 1));
@@ -126,8 +126,10 @@ public final class TrainCommand extends OptionCommand {
         long maxSteps = c.getLong("train.max_steps");
         double minutes = c.getDouble("train.max_minutes");
         long deadline = minutes > 0 ? System.nanoTime() + (long) (minutes * 60e9) : Long.MAX_VALUE;
-        err.printf("training %,d parameters on %,d images, batch %d, steps %d..%d%s%n", model.unet().parameters().count(),
-                data.size(), c.getInt("train.batch"), state.step, maxSteps, minutes > 0 ? ", at most " + minutes + " min" : "");
+        err.printf("training %,d parameters on %,d images, batch %d%s, predicting %s, steps %d..%d%s%n",
+                model.unet().parameters().count(), data.size(), c.getInt("train.batch"),
+                recipe.gradAccum > 1 ? " x " + recipe.gradAccum + " micro-batches" : "", c.getString("diffusion.prediction"),
+                state.step, maxSteps, minutes > 0 ? ", at most " + minutes + " min" : "");
         MetricsLog metrics = new MetricsLog(runDir, "metrics.jsonl", resume);
         Progress progress = new Progress(err, maxSteps, state.step, c.getInt("train.log_every"), deadline);
         Trainer.State[] current = {state};

@@ -10,6 +10,8 @@ import org.diffusionlabs.data.Resize;
 import org.diffusionlabs.models.adm.AdmUNet;
 import org.diffusionlabs.models.adm.AdmUNetConfig;
 import org.diffusionlabs.nd.Rng;
+import org.diffusionlabs.predictors.PredictionType;
+import org.diffusionlabs.predictors.Predictor;
 import org.diffusionlabs.schedules.BetaScheduleKind;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
 import org.diffusionlabs.training.LabelEmbedding;
@@ -23,8 +25,9 @@ import java.util.Arrays;
 
 /**
  * A resolved job configuration turned into the objects of a run: the U-Net of {@code model.*}, classifier-free
- * guidance over its label embedding, the schedule, loss and optimiser settings, and the training images of
- * {@link DataSource} (resized and mapped to [−1, 1], held-out share removed). Every value is read here, so a bad one fails before training starts,
+ * guidance over its label embedding, the schedule, what the network predicts (and so the predictor that samples
+ * it), loss and optimiser settings, and the training images of {@link DataSource} (resized and mapped to [−1, 1],
+ * held-out share removed). Every value is read here, so a bad one fails before training starts,
  * with the key named.
  */
 final class TrainRecipe {
@@ -32,8 +35,11 @@ final class TrainRecipe {
     final Config config;
     final AdmUNetConfig unet;
     final DiscreteGaussianSchedule schedule;
+    final PredictionType prediction;
     final TrainingGraph.Loss loss;
     final DataSource data;
+    /** Micro-batches of train.batch per optimiser step (train.grad_accum). */
+    final int gradAccum;
 
     /** The trained objects of a run. */
     record Model(AdmUNet unet, ClassifierFreeGuidance guidance, LabelEmbedding encoder) {}
@@ -48,11 +54,7 @@ final class TrainRecipe {
                     .withDropout(config.getDouble("model.dropout"));
             this.schedule = DiscreteGaussianSchedule.of(BetaScheduleKind.parse(config.getString("diffusion.beta")),
                     config.getInt("diffusion.steps"));
-            String prediction = config.getString("diffusion.prediction");
-            if (!prediction.equals("noise")) {
-                throw new IllegalArgumentException("diffusion.prediction = " + prediction
-                        + " is not supported by the trainer yet (only noise)");
-            }
+            this.prediction = prediction(config.getString("diffusion.prediction"));
             this.loss = switch (config.getString("diffusion.loss")) {
                 case "mse" -> TrainingGraph.Loss.MSE;
                 case "hybrid" -> TrainingGraph.Loss.HYBRID;
@@ -61,11 +63,28 @@ final class TrainRecipe {
             };
             this.data = new DataSource(config, unet.inChannels());
             positive("train.batch");
+            positive("train.grad_accum");
+            this.gradAccum = config.getInt("train.grad_accum");
             positive("train.max_steps");
             positive("train.keep_last");
         } catch (ConfigException e) {
             throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
         }
+    }
+
+    private static PredictionType prediction(String value) {
+        return switch (value) {
+            case "noise" -> PredictionType.NOISE;
+            case "target" -> PredictionType.TARGET;
+            case "v" -> PredictionType.V;
+            default -> throw new IllegalArgumentException("configuration key diffusion.prediction must be noise, target or v, got '"
+                    + value + "'");
+        };
+    }
+
+    /** The predictor matching diffusion.prediction over the training schedule, clamping x0 to [−1, 1] (for samplers). */
+    Predictor predictor() {
+        return prediction.create(schedule, Predictor.clampTo(-1, 1));
     }
 
     private void positive(String key) {

@@ -60,6 +60,19 @@ class MainJobTest {
     }
 
     @Test
+    void vPredictionWithGradientAccumulationTrainsAndSamples() throws IOException {
+        Cli.Result r = train(dir.resolve("v"), "--max-steps", "2", "--set", "diffusion.prediction=v", "--set",
+                "train.grad_accum=2");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.err().contains("x 2 micro-batches") && r.err().contains("predicting v"), r.err());
+        assertEquals(2, Files.readAllLines(dir.resolve("v/metrics.jsonl")).size(), "one row per optimiser step");
+        Cli.Result sample = Cli.run("sample", "--checkpoint", dir.resolve("v").toString(), "--out",
+                dir.resolve("vs").toString(), "--steps", "2", "--per-label", "1");
+        assertEquals(0, sample.code(), sample::toString);
+        assertTrue(Files.size(dir.resolve("vs/grid.png")) > 100);
+    }
+
+    @Test
     void badSettingsAreNamedBeforeTraining() {
         Cli.Result r = Cli.run("train", "--out", dir.resolve("c").toString(), "--set", "train.bach=3");
         assertEquals(1, r.code(), r::toString);

@@ -1,0 +1,50 @@
+package org.diffusionlabs.jobs;
+
+import org.diffusionlabs.predictors.NoisePredictor;
+import org.diffusionlabs.predictors.PredictionType;
+import org.diffusionlabs.predictors.TargetPredictor;
+import org.diffusionlabs.predictors.VPredictor;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The recipe's prediction type (and the predictor samplers get) and gradient-accumulation setting. */
+class TrainRecipeTest {
+    private static TrainRecipe recipe(String... overrides) {
+        return new TrainRecipe(JobConfigs.load("mnist.conf", null, List.of(overrides)));
+    }
+
+    @Test
+    void eachPredictionTypeGetsItsPredictor() {
+        assertEquals(PredictionType.NOISE, recipe().prediction);
+        assertInstanceOf(NoisePredictor.class, recipe("diffusion.prediction=noise").predictor());
+        assertInstanceOf(TargetPredictor.class, recipe("diffusion.prediction=target").predictor());
+        TrainRecipe v = recipe("diffusion.prediction=v");
+        assertEquals(PredictionType.V, v.prediction);
+        assertInstanceOf(VPredictor.class, v.predictor());
+        assertEquals(v.schedule, v.predictor().schedule());
+    }
+
+    @Test
+    void otherPredictionsAreRejectedNamingTheKey() {
+        for (String bad : List.of("velocity", "x0", "\"\"")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> recipe("diffusion.prediction=" + bad));
+            assertTrue(e.getMessage().contains("diffusion.prediction") && e.getMessage().contains("noise, target or v"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void gradientAccumulationDefaultsToOneAndMustBePositive() {
+        assertEquals(1, recipe().gradAccum);
+        assertEquals(4, recipe("train.grad_accum=4").gradAccum);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> recipe("train.grad_accum=0"));
+        assertTrue(e.getMessage().contains("train.grad_accum"), e.getMessage());
+    }
+}
