@@ -35,7 +35,10 @@ class ArchitectureTest {
             Map.entry("io", Set.of("nd")),
             Map.entry("data", Set.of("io", "nd")),
             Map.entry("training", Set.of("models", "adapters", "transforms", "losses", "schedules", "predictors", "samplers", "io", "data", "nd")),
-            Map.entry("metrics", Set.of("training", "data", "io", "nd")));
+            Map.entry("metrics", Set.of("training", "data", "io", "nd")),
+            // composition roots: anything in core; no core package depends on recipes (only spark and jobs do)
+            Map.entry("recipes", Set.of("models", "adapters", "samplers", "transforms", "losses", "schedules", "predictors",
+                    "io", "data", "training", "metrics", "nd")));
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+)", Pattern.MULTILINE);
 
     @Test

@@ -19,7 +19,7 @@ import java.util.Map;
  * then p ← p − lr/(1 − β1^k) · m / (√v/√(1 − β2^k) + ε). Updates parameters in place. The
  * moments and step count are its state, saved with checkpoints.
  */
-public final class AdamW {
+public final class AdamW implements Optimizer {
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -56,6 +56,7 @@ public final class AdamW {
      * stored flat and exposed as per-tensor views and reused scratch buffers; each element sees the same float
      * operations in the same order as a per-tensor update.
      */
+    @Override
     public void step(Map<String, INDArray> params, Map<String, INDArray> grads, double lr) {
         Checks.require(lr >= 0 && Double.isFinite(lr), "AdamW", "lr", lr, "must be finite and >= 0");
         step++;
@@ -144,6 +145,7 @@ public final class AdamW {
         flatNames = List.copyOf(names);
     }
 
+    @Override
     public long steps() {
         return step;
     }
@@ -156,6 +158,27 @@ public final class AdamW {
     /** Second moments by parameter name (live arrays). */
     public Map<String, INDArray> secondMoments() {
         return v;
+    }
+
+    /** The moments as {@code m.<name>} and {@code v.<name>} (live arrays), as checkpoints store them. */
+    @Override
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> all = new LinkedHashMap<>();
+        m.forEach((k, a) -> all.put("m." + k, a));
+        v.forEach((k, a) -> all.put("v." + k, a));
+        return all;
+    }
+
+    /** Restores what {@link #state()} returned. */
+    @Override
+    public void restore(Map<String, INDArray> state, long steps) {
+        Map<String, INDArray> first = new LinkedHashMap<>();
+        Map<String, INDArray> second = new LinkedHashMap<>();
+        state.forEach((k, a) -> {
+            Checks.require(k.startsWith("m.") || k.startsWith("v."), "AdamW", "state", k, "must start with m. or v.");
+            (k.startsWith("m.") ? first : second).put(k.substring(2), a);
+        });
+        restore(first, second, steps);
     }
 
     /** Restores the state saved from {@link #firstMoments()}, {@link #secondMoments()} and {@link #steps()}. */

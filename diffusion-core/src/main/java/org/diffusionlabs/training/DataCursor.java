@@ -24,6 +24,16 @@ public record DataCursor(long seed, int size, long epoch, int index) {
         return new DataCursor(seed, size, 0, 0);
     }
 
+    /**
+     * The cursor after {@code consumed} examples from the start: every batch takes the next indices, so where a run
+     * is in its data depends only on how many it consumed (a Spark partition derives it from the step).
+     */
+    public static DataCursor at(long seed, int size, long consumed) {
+        Checks.require(consumed >= 0, "DataCursor", "consumed", consumed, "must be >= 0");
+        Checks.positive(size, "DataCursor", "size");
+        return new DataCursor(seed, size, consumed / size, (int) (consumed % size));
+    }
+
     /** The shuffled order of an epoch. */
     public int[] order(long ofEpoch) {
         return new Rng(seed + ofEpoch).permutation(size);

@@ -16,7 +16,7 @@ import java.util.Map;
  * transform), x_t = q_sample(x0, ε, t), the regression target ({@link TrainingTarget}: ε, x0 or v), the guidance
  * keep masks (condition dropout) and the res-block dropout masks, then one forward + backward of the
  * {@link TrainingGraph}; the gradients are averaged over the micro-batches (gradient accumulation), clipped, and
- * AdamW updates every trained array once. All randomness comes from the {@link Rng} passed in, micro-batch by
+ * the optimiser ({@link AdamW}, {@link Sgd}) updates every trained array once. All randomness comes from the {@link Rng} passed in, micro-batch by
  * micro-batch, so a seeded run is reproducible bit for bit on CPU.
  */
 public final class TrainStep {
@@ -30,15 +30,15 @@ public final class TrainStep {
 
     private final TrainingGraph graph;
     private final DiscreteGaussianSchedule schedule;
-    private final AdamW optimizer;
+    private final Optimizer optimizer;
     private final double clipNorm;
 
-    public TrainStep(TrainingGraph graph, DiscreteGaussianSchedule schedule, AdamW optimizer) {
+    public TrainStep(TrainingGraph graph, DiscreteGaussianSchedule schedule, Optimizer optimizer) {
         this(graph, schedule, optimizer, 0);
     }
 
     /** @param clipNorm global gradient-norm clip applied before the update; 0 disables */
-    public TrainStep(TrainingGraph graph, DiscreteGaussianSchedule schedule, AdamW optimizer, double clipNorm) {
+    public TrainStep(TrainingGraph graph, DiscreteGaussianSchedule schedule, Optimizer optimizer, double clipNorm) {
         this.graph = Checks.notNull(graph, "TrainStep", "graph");
         this.schedule = Checks.notNull(schedule, "TrainStep", "schedule");
         this.optimizer = Checks.notNull(optimizer, "TrainStep", "optimizer");
@@ -54,7 +54,7 @@ public final class TrainStep {
      * @param lr learning rate of this step
      * @return the loss terms of the batch before the update ("loss", "mse", for the hybrid loss "vlb", and with
      *         clipping the gradient norm before clipping, "grad_norm")
-     * @throws IllegalStateException when the loss is not finite (nothing is updated then)
+     * @throws NonFiniteLossException when the loss is not finite (nothing is updated then)
      */
     public Map<String, Double> run(INDArray x0, Conditioning c, Rng rng, double lr) {
         return run(List.of(new MicroBatch(x0, c)), rng, lr);
@@ -65,7 +65,7 @@ public final class TrainStep {
      * once. Returns the loss terms averaged over the micro-batches (plus "grad_norm" of the mean gradient with
      * clipping).
      *
-     * @throws IllegalStateException when a micro-batch's loss is not finite (nothing is updated then)
+     * @throws NonFiniteLossException when a micro-batch's loss is not finite (nothing is updated then)
      */
     public Map<String, Double> run(List<MicroBatch> micro, Rng rng, double lr) {
         TrainingGraph.Step step = accumulate(micro, rng);
@@ -81,7 +81,7 @@ public final class TrainStep {
      * The loss terms and gradients averaged over {@code micro}, each micro-batch's randomness drawn from {@code rng}
      * in order; updates nothing.
      *
-     * @throws IllegalStateException when a micro-batch's loss is not finite
+     * @throws NonFiniteLossException when a micro-batch's loss is not finite
      */
     public TrainingGraph.Step accumulate(List<MicroBatch> micro, Rng rng) {
         Checks.require(micro != null && !micro.isEmpty(), "TrainStep", "micro", micro, "needs at least one micro-batch");
@@ -90,7 +90,7 @@ public final class TrainStep {
             TrainingGraph.Step step = graph.lossAndGradients(feed(micro.get(i).x0(), micro.get(i).c(), rng));
             double loss = step.losses().get(TrainingGraph.LOSS);
             if (!Double.isFinite(loss)) {
-                throw new IllegalStateException("non-finite training loss " + step.losses() + " at optimiser step "
+                throw new NonFiniteLossException("non-finite training loss " + step.losses() + " at optimiser step "
                         + (optimizer.steps() + 1) + (micro.size() > 1 ? ", micro-batch " + (i + 1) + " of " + micro.size() : "")
                         + "; parameters left unchanged");
             }
@@ -119,7 +119,7 @@ public final class TrainStep {
         return graph;
     }
 
-    public AdamW optimizer() {
+    public Optimizer optimizer() {
         return optimizer;
     }
 }

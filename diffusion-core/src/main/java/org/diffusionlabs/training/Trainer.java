@@ -15,20 +15,38 @@ import java.util.Map;
  * {@link DataCursor} go into one {@link TrainStep} (gradient accumulation) at the scheduled learning rate, then the
  * EMA, and hooks for progress and checkpoints; steps, the learning-rate schedule and checkpoints all count optimiser
  * steps. It stops at {@code maxSteps} or
- * when the time budget is spent; all of its state (step, cursor, generator, optimiser, EMA) is in {@link State}
- * so a checkpoint can capture it and a resumed run continues bit for bit.
+ * when the time budget is spent; its loop state (step, cursor, seed) is in {@link State} and, with the optimiser and
+ * EMA, in a checkpoint, so a resumed run continues bit for bit. Step randomness is derived per step ({@link Seeds}).
  */
 public final class Trainer {
-    /** Everything that changes as training proceeds. */
+    /**
+     * Everything that changes as training proceeds: the optimiser steps done, where the data cursor is, and the
+     * run seed and data partition the step randomness derives from ({@link Seeds#step}: optimiser step s draws from
+     * {@code Rng(Seeds.step(seed, s, partition))}, so no generator state needs saving).
+     */
     public static final class State {
         public long step;
         public DataCursor cursor;
-        public Rng rng;
+        public final long seed;
+        public final int partition;
 
-        public State(long step, DataCursor cursor, Rng rng) {
+        public State(long step, DataCursor cursor, long seed, int partition) {
+            Checks.require(step >= 0, "Trainer.State", "step", step, "must be >= 0");
+            Checks.require(partition >= 0, "Trainer.State", "partition", partition, "must be >= 0");
             this.step = step;
-            this.cursor = cursor;
-            this.rng = rng;
+            this.cursor = Checks.notNull(cursor, "Trainer.State", "cursor");
+            this.seed = seed;
+            this.partition = partition;
+        }
+
+        /** The start of a single-machine run (partition 0) over {@code dataSize} examples. */
+        public static State start(long seed, int dataSize) {
+            return new State(0, DataCursor.start(Seeds.data(seed, 0), dataSize), seed, 0);
+        }
+
+        /** The generator of the next optimiser step. */
+        Rng stepRng() {
+            return new Rng(Seeds.step(seed, step, partition));
         }
     }
 
@@ -87,7 +105,7 @@ public final class Trainer {
             }
             double rate = lr.rate(state.step);
             long t0 = System.nanoTime();
-            Map<String, Double> losses = step.run(micro, state.rng, rate);
+            Map<String, Double> losses = step.run(micro, state.stepRng(), rate);
             if (ema != null) {
                 ema.update(step.graph().trainables());
             }

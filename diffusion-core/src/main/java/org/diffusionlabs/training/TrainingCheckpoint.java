@@ -2,10 +2,8 @@ package org.diffusionlabs.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.diffusionlabs.io.Checkpoint;
-import org.diffusionlabs.nd.Rng;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
@@ -17,8 +15,9 @@ import java.util.Map;
  * Converts a training run's complete state to a {@link Checkpoint} and back: {@code model.safetensors} (the U-Net
  * under the reference state-dict names, loadable by PyTorch and by {@code bin/diffusion forward}),
  * {@code extra.safetensors} (label encoder, guidance null embeddings), {@code ema.safetensors},
- * {@code optimizer.safetensors} (AdamW moments), {@code config.json} (the resolved configuration) and
- * {@code metadata.json} (step, data cursor, generator state, optimiser and EMA counters, versions). Restoring all of
+ * {@code optimizer.safetensors} (the optimiser's state: AdamW moments), {@code config.json} (the resolved configuration) and
+ * {@code metadata.json} (step, data cursor, run seed and partition of the step randomness, optimiser and EMA
+ * counters, versions). Restoring all of
  * it makes a resumed run continue bit for bit.
  */
 public final class TrainingCheckpoint {
@@ -49,19 +48,14 @@ public final class TrainingCheckpoint {
         if (ema != null) {
             tensors.put(EMA, ema.weights());
         }
-        Map<String, INDArray> opt = new LinkedHashMap<>();
-        step.optimizer().firstMoments().forEach((k, v) -> opt.put("m." + k, v));
-        step.optimizer().secondMoments().forEach((k, v) -> opt.put("v." + k, v));
-        tensors.put(OPTIMIZER, opt);
+        tensors.put(OPTIMIZER, step.optimizer().state());
         ObjectNode meta = JSON.createObjectNode();
         meta.put("step", state.step);
         ObjectNode cursor = meta.putObject("data_cursor");
         cursor.put("seed", state.cursor.seed()).put("size", state.cursor.size()).put("epoch", state.cursor.epoch())
                 .put("index", state.cursor.index());
-        ArrayNode rng = meta.putArray("rng_state");
-        for (long v : state.rng.state()) {
-            rng.add(v);
-        }
+        meta.put("seed", state.seed);
+        meta.put("partition", state.partition);
         meta.put("optimizer_steps", step.optimizer().steps());
         meta.put("ema_updates", ema == null ? 0 : ema.updates());
         meta.set("versions", JSON.valueToTree(versions));
@@ -82,22 +76,16 @@ public final class TrainingCheckpoint {
             g.guidance().load(nulls);
         }
         JsonNode meta = metadata(cp);
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        Map<String, INDArray> v = new LinkedHashMap<>();
-        cp.tensors(OPTIMIZER).forEach((k, a) -> (k.startsWith("m.") ? m : v).put(k.substring(2), a));
-        step.optimizer().restore(m, v, meta.path("optimizer_steps").asLong());
+        step.optimizer().restore(cp.tensors(OPTIMIZER), meta.path("optimizer_steps").asLong());
         if (ema != null) {
             ema.restore(cp.tensors(EMA), meta.path("ema_updates").asLong());
         }
         JsonNode c = meta.path("data_cursor");
         DataCursor cursor = new DataCursor(c.path("seed").asLong(), c.path("size").asInt(), c.path("epoch").asLong(),
                 c.path("index").asInt());
-        JsonNode r = meta.path("rng_state");
-        long[] rng = new long[r.size()];
-        for (int i = 0; i < rng.length; i++) {
-            rng[i] = r.get(i).asLong();
-        }
-        return new Trainer.State(meta.path("step").asLong(), cursor, Rng.fromState(rng));
+        // checkpoints written before per-step seeds kept a generator state instead: they continue from the data seed
+        long seed = meta.has("seed") ? meta.path("seed").asLong() : c.path("seed").asLong();
+        return new Trainer.State(meta.path("step").asLong(), cursor, seed, meta.path("partition").asInt(0));
     }
 
     /** The parsed metadata document. */

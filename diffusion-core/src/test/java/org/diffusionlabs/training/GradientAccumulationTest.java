@@ -107,7 +107,7 @@ class GradientAccumulationTest {
         List<Long> steps = new ArrayList<>();
         List<Double> rates = new ArrayList<>();
         Trainer.State state = new Trainer(step, null, lr, data, 4, 2).run(
-                new Trainer.State(0, DataCursor.start(11, 20), new Rng(5)), 3, Long.MAX_VALUE, 0, new Trainer.Listener() {
+                new Trainer.State(0, DataCursor.start(11, 20), 5, 0), 3, Long.MAX_VALUE, 0, new Trainer.Listener() {
                     @Override
                     public void onStep(long s, Map<String, Double> losses, double rate, double seconds) {
                         steps.add(s);

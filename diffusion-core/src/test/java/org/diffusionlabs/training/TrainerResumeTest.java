@@ -71,10 +71,10 @@ class TrainerResumeTest {
     @ValueSource(ints = {1, 2})
     void resumingFromACheckpointContinuesBitForBit(int accum) throws IOException {
         Run straight = Run.create(0, accum);
-        straight.train(new Trainer.State(0, DataCursor.start(11, DATA.size()), new Rng(5)), 6);
+        straight.train(new Trainer.State(0, DataCursor.start(11, DATA.size()), 5, 0), 6);
 
         Run first = Run.create(0, accum);
-        Trainer.State half = first.train(new Trainer.State(0, DataCursor.start(11, DATA.size()), new Rng(5)), 3);
+        Trainer.State half = first.train(new Trainer.State(0, DataCursor.start(11, DATA.size()), 5, 0), 3);
         CheckpointStore store = new CheckpointStore(new LocalStorage(dir), 2);
         store.save(TrainingCheckpoint.capture(first.step(), first.ema(), half, "{}", Map.of("test", "1")));
 

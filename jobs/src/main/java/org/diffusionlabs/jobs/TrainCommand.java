@@ -5,9 +5,7 @@ import com.typesafe.config.Config;
 import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.io.Checkpoint;
 import org.diffusionlabs.io.CheckpointStore;
-import org.diffusionlabs.nd.Rng;
-import org.diffusionlabs.training.AdamW;
-import org.diffusionlabs.training.DataCursor;
+import org.diffusionlabs.training.Optimizer;
 import org.diffusionlabs.training.Ema;
 import org.diffusionlabs.training.TrainStep;
 import org.diffusionlabs.training.Trainer;
@@ -105,14 +103,13 @@ public final class TrainCommand extends OptionCommand {
         TrainRecipe.Model model = recipe.build(seed);
         TrainingGraph graph = TrainingGraph.build(model.unet(), model.guidance(), model.encoder(), recipe.loss,
                 recipe.prediction, recipe.unet.dropout(), c.getDouble("diffusion.vlb_weight"));
-        AdamW adam = new AdamW(c.getDouble("optimizer.beta1"), c.getDouble("optimizer.beta2"), c.getDouble("optimizer.eps"),
-                c.getDouble("optimizer.weight_decay"));
+        Optimizer adam = recipe.optimizer().create();
         TrainStep step = new TrainStep(graph, recipe.schedule, adam, c.getDouble("optimizer.clip_norm"));
         Ema ema = new Ema(graph.trainables(), c.getDouble("ema.decay"), c.getBoolean("ema.warmup"));
         Trainer trainer = new Trainer(step, ema, recipe.learningRate(), data, c.getInt("train.batch"), recipe.gradAccum);
         HadoopStorage runDir = new HadoopStorage(run);
         CheckpointStore store = new CheckpointStore(new HadoopStorage(run + "/checkpoints"), c.getInt("train.keep_last"));
-        Trainer.State state = new Trainer.State(0, DataCursor.start(seed, data.size()), new Rng(seed + 1));
+        Trainer.State state = Trainer.State.start(seed, data.size());
         if (resume) {
             Optional<Checkpoint> latest = store.latest(msg -> err.println("skipping checkpoint " + msg));
             if (latest.isEmpty()) {

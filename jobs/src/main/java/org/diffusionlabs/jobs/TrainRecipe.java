@@ -9,9 +9,11 @@ import org.diffusionlabs.data.Normalize;
 import org.diffusionlabs.data.Resize;
 import org.diffusionlabs.models.adm.AdmUNet;
 import org.diffusionlabs.models.adm.AdmUNetConfig;
-import org.diffusionlabs.nd.Rng;
 import org.diffusionlabs.predictors.PredictionType;
 import org.diffusionlabs.predictors.Predictor;
+import org.diffusionlabs.recipes.ModelSpec;
+import org.diffusionlabs.recipes.OptimizerSpec;
+import org.diffusionlabs.recipes.TrainingSpec;
 import org.diffusionlabs.schedules.BetaScheduleKind;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
 import org.diffusionlabs.training.LabelEmbedding;
@@ -38,6 +40,8 @@ final class TrainRecipe {
     final PredictionType prediction;
     final TrainingGraph.Loss loss;
     final DataSource data;
+    /** The model as plain values (what Spark executors rebuild it from). */
+    final ModelSpec spec;
     /** Micro-batches of train.batch per optimiser step (train.grad_accum). */
     final int gradAccum;
 
@@ -61,6 +65,10 @@ final class TrainRecipe {
                 default -> throw new IllegalArgumentException("diffusion.loss must be mse or hybrid, got "
                         + config.getString("diffusion.loss"));
             };
+            this.spec = new ModelSpec(unet, BetaScheduleKind.parse(config.getString("diffusion.beta")),
+                    config.getInt("diffusion.steps"), prediction, loss, config.getDouble("diffusion.vlb_weight"),
+                    config.getDouble("guidance.p"), config.getDouble("guidance.scale"), CLASSES);
+            OptimizerSpec.Kind.parse(config.getString("optimizer.kind"));
             this.data = new DataSource(config, unet.inChannels());
             positive("train.batch");
             positive("train.grad_accum");
@@ -100,11 +108,22 @@ final class TrainRecipe {
 
     /** A fresh model from a seed (U-Net, then guidance null embedding, then label encoder, as the tutorial builds them). */
     Model build(long seed) {
-        Rng rng = new Rng(seed);
-        AdmUNet u = AdmUNet.create(unet, rng);
-        ClassifierFreeGuidance cfg = ClassifierFreeGuidance.builder(u).addCondition(unet.embedName(), unet.embedDim())
-                .optP(config.getDouble("guidance.p")).optGuidance(config.getDouble("guidance.scale")).optInitRng(rng).build();
-        return new Model(u, cfg, LabelEmbedding.create(CLASSES, unet.embedDim(), rng));
+        ModelSpec.Model m = spec.build(seed);
+        return new Model(m.unet(), m.guidance(), m.encoder());
+    }
+
+    /** The optimiser of optimizer.* (optimizer.kind = adamw or sgd) with the clip of optimizer.clip_norm. */
+    OptimizerSpec optimizer() {
+        return new OptimizerSpec(OptimizerSpec.Kind.parse(config.getString("optimizer.kind")),
+                config.getDouble("optimizer.beta1"), config.getDouble("optimizer.beta2"), config.getDouble("optimizer.eps"),
+                config.getDouble("optimizer.weight_decay"), config.getDouble("optimizer.clip_norm"));
+    }
+
+    /** The whole run as plain values (model, optimiser, learning rate, EMA, batch, accumulation, seed). */
+    TrainingSpec training() {
+        return new TrainingSpec(spec, optimizer(), learningRate(),
+                new TrainingSpec.EmaSpec(config.getDouble("ema.decay"), config.getBoolean("ema.warmup")),
+                config.getInt("train.batch"), gradAccum, config.getLong("train.seed"));
     }
 
     /** The learning-rate schedule over train.max_steps; the warm-up is capped below max_steps for short runs. */

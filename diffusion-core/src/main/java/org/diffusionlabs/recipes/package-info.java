@@ -1,0 +1,7 @@
+/**
+ * Composition roots: serialisable specifications (plain values) of a trainable model and of a training run, and the
+ * build methods that turn them into U-Net, guidance, label encoder, training graph, optimiser and EMA. The single
+ * machine job and every Spark partition build from the same spec, so both train the same model. Top of the core
+ * dependency graph: no other core package imports it.
+ */
+package org.diffusionlabs.recipes;
