@@ -172,6 +172,12 @@ public final class TrainCommand extends OptionCommand {
             sample(samples, current[0].step, graph, ema, run, err);
         }
         err.printf("done: %d steps; checkpoints in %s/checkpoints%n", current[0].step, run);
+        if (current[0].step < maxSteps) {
+            err.printf("note: stopped by the time limit (train.max_minutes = %s) at step %d of %d, so the learning rate had "
+                    + "not finished its %s decay; --max-steps %d would fit the same time with a complete schedule "
+                    + "(resume with --resume latest to finish this one)%n", minutes, current[0].step, maxSteps,
+                    c.getString("optimizer.decay"), current[0].step);
+        }
         return OK;
     }
 
