@@ -1,6 +1,5 @@
 package org.diffusionlabs.jobs;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -11,9 +10,7 @@ import java.awt.geom.AffineTransform;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
@@ -110,7 +107,7 @@ final class LossCurvePlot {
         } finally {
             g.dispose();
         }
-        return encode(image);
+        return PngImages.encode(image);
     }
 
     private void plot(Graphics2D g) {
@@ -233,17 +230,6 @@ final class LossCurvePlot {
         return new BigDecimal(v).round(new MathContext(digits)).doubleValue();
     }
 
-    private static byte[] encode(BufferedImage image) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IllegalStateException("no PNG writer in this JVM");
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** One axis: a data range mapped to pixels (linear, or logarithmic in base 10) and its tick values. */
     private record Axis(double lo, double hi, boolean log, int pixelLo, int pixelHi, List<Double> ticks) {
