@@ -69,7 +69,8 @@ public final class PngImages {
         return p;
     }
 
-    private static byte[] encode(BufferedImage image) {
+    /** PNG bytes of any image. */
+    static byte[] encode(BufferedImage image) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             if (!ImageIO.write(image, "png", out)) {

@@ -96,14 +96,8 @@ public final class SampleCommand extends OptionCommand {
             double guidance = args.real("guidance", config.getDouble("guidance.scale"));
             long seed = args.optionalInt("seed").orElse(0);
             TrainRecipe.Model model = recipe.build(0);
-            load(model, cp, weights);
-            Predictor predictor = recipe.predictor();
-            int trainSteps = recipe.schedule.steps();
-            Sampler s = sampler.equals("ddim")
-                    ? new DdimSampler(model.guidance().withGuidance(guidance), recipe.schedule, predictor,
-                            EvalSteps.linspace(trainSteps, Math.min(steps + 1, trainSteps)), eta)
-                    : new DdpmSampler(model.guidance().withGuidance(guidance), recipe.schedule, predictor,
-                            EvalSteps.linspace(trainSteps, Math.min(steps, trainSteps)));
+            load(model, weights(cp, weights));
+            Sampler s = sampler(recipe, model, sampler, steps, eta, guidance);
             err.printf("sampling %d per label from %s/checkpoints/step-%d (%s weights), %s %d steps, guidance %.2f%n",
                     perLabel, run, cp.step(), weights, sampler, s.numSteps(), guidance);
             write(dir, generate(model, recipe, s, perLabel, seed, err), perLabel);
@@ -114,13 +108,21 @@ public final class SampleCommand extends OptionCommand {
         }
     }
 
-    /** Puts the chosen weights into a freshly built model (U-Net, label encoder, guidance null embedding). */
-    static void load(TrainRecipe.Model model, Checkpoint cp, String weights) {
+    /** A checkpoint's weights by state-dict name: the U-Net, label encoder and null embeddings, EMA ones over them. */
+    static Map<String, INDArray> weights(Checkpoint cp, String which) {
         Map<String, INDArray> all = new LinkedHashMap<>(cp.tensors(TrainingCheckpoint.MODEL));
         all.putAll(cp.tensors(TrainingCheckpoint.EXTRA));
-        if (weights.equals("ema")) {
+        if (which.equals("ema")) {
             all.putAll(cp.tensors(TrainingCheckpoint.EMA));
         }
+        return all;
+    }
+
+    /**
+     * Copies weights by state-dict name (as {@link #weights} gives them) into a freshly built model: U-Net, label
+     * encoder, and the guidance null embedding, whose trained value also becomes the one used when sampling.
+     */
+    static void load(TrainRecipe.Model model, Map<String, INDArray> all) {
         Map<String, INDArray> unet = new LinkedHashMap<>();
         model.unet().parameters().asMap().keySet().forEach(k -> unet.put(k, all.get(k)));
         model.unet().parameters().load(unet, true);
@@ -132,7 +134,27 @@ public final class SampleCommand extends OptionCommand {
         model.guidance().load(nulls);
     }
 
-    /** Samples per label; returns [classes·K, c, h, w] ordered label by label. */
+    /**
+     * The sampler of {@code kind} over the model with guidance {@code guidance}: ddim makes {@code steps} updates over
+     * steps + 1 evenly strided steps, ddpm {@code steps} strided steps (both capped at the training steps).
+     */
+    static Sampler sampler(TrainRecipe recipe, TrainRecipe.Model model, String kind, int steps, double eta,
+                           double guidance) {
+        Predictor predictor = recipe.predictor();
+        int trainSteps = recipe.schedule.steps();
+        return switch (kind) {
+            case "ddim" -> new DdimSampler(model.guidance().withGuidance(guidance), recipe.schedule, predictor,
+                    EvalSteps.linspace(trainSteps, Math.min(steps + 1, trainSteps)), eta);
+            case "ddpm" -> new DdpmSampler(model.guidance().withGuidance(guidance), recipe.schedule, predictor,
+                    EvalSteps.linspace(trainSteps, Math.min(steps, trainSteps)));
+            default -> throw new IllegalArgumentException("sampler must be ddpm or ddim, got '" + kind + "'");
+        };
+    }
+
+    /**
+     * Samples per label from noise of a generator seeded with {@code seed} (its own, so callers' generators are
+     * untouched); returns [classes·K, c, h, w] ordered label by label. Progress goes to {@code err} unless null.
+     */
     static INDArray generate(TrainRecipe.Model model, TrainRecipe recipe, Sampler s, int perLabel, long seed, PrintStream err) {
         int size = recipe.config.getInt("data.image_size");
         List<INDArray> images = new ArrayList<>();
@@ -144,12 +166,14 @@ public final class SampleCommand extends OptionCommand {
             INDArray xT = rng.randn(perLabel, recipe.unet.inChannels(), size, size);
             int l = label;
             images.add(s.sample(xT, c, StepNoise.from(rng), (done, total) -> {
-                if (done == total || done % 10 == 0) {
+                if (err != null && (done == total || done % 10 == 0)) {
                     err.printf("\rlabel %d: step %d/%d", l, done, total);
                 }
             }));
         }
-        err.println();
+        if (err != null) {
+            err.println();
+        }
         return Nd4j.concat(0, images.toArray(new INDArray[0]));
     }
 

@@ -12,6 +12,7 @@ import org.diffusionlabs.training.Trainer;
 import org.diffusionlabs.training.TrainingCheckpoint;
 import org.diffusionlabs.training.TrainingGraph;
 
+import java.awt.AWTError;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -26,8 +27,9 @@ import java.util.Optional;
 /**
  * {@code diffusion train}: the main job. Trains the configured class-conditional diffusion model (default:
  * {@code conf/mnist.conf}, the embedded MNIST digits) on one machine, with a progress line on stderr, a metrics log
- * ({@code RUN/metrics.jsonl}), checkpoints {@code RUN/checkpoints/step-<N>/} (manifest written last, keep-last-k) and
- * resume from the newest valid checkpoint. Every location goes through Hadoop's FileSystem.
+ * ({@code RUN/metrics.jsonl}), a loss curve ({@code RUN/loss.png}, redrawn at every checkpoint), sample grids from
+ * the EMA weights ({@code RUN/samples/step-<N>.png}), checkpoints {@code RUN/checkpoints/step-<N>/} (manifest written
+ * last, keep-last-k) and resume from the newest valid checkpoint. Every location goes through Hadoop's FileSystem.
  */
 public final class TrainCommand extends OptionCommand {
     @Override
@@ -49,8 +51,9 @@ public final class TrainCommand extends OptionCommand {
     protected String description() {
         return "The configuration starts from conf/mnist.conf; --config adds a HOCON file, --set key=value overrides one\n"
                 + "key (repeatable); unknown keys are errors. Checkpoints go to RUN/checkpoints/step-<N>/ (model.safetensors\n"
-                + "holds the U-Net under the PyTorch state-dict names), metrics to RUN/metrics.jsonl, the resolved\n"
-                + "configuration to RUN/config.json. --resume latest continues from the newest valid checkpoint.\n"
+                + "holds the U-Net under the PyTorch state-dict names), metrics to RUN/metrics.jsonl and RUN/loss.png,\n"
+                + "sample grids every train.sample_every steps to RUN/samples/step-<N>.png, the resolved configuration\n"
+                + "to RUN/config.json. --resume latest continues from the newest valid checkpoint.\n"
                 + "Training images: data.source = mnist-embedded, an IDX file, an image folder or Parquet (any Hadoop\n"
                 + "location; see conf/mnist.conf); images skipped under data.on_invalid = skip are counted on stderr.";
     }
@@ -128,6 +131,8 @@ public final class TrainCommand extends OptionCommand {
                 recipe.gradAccum > 1 ? " x " + recipe.gradAccum + " micro-batches" : "", c.getString("diffusion.prediction"),
                 state.step, maxSteps, minutes > 0 ? ", at most " + minutes + " min" : "");
         MetricsLog metrics = new MetricsLog(runDir, "metrics.jsonl", resume);
+        String name = HadoopFiles.path(run).getName();
+        TrainingSamples samples = new TrainingSamples(recipe, runDir);
         Progress progress = new Progress(err, maxSteps, state.step, c.getInt("train.log_every"), deadline);
         Trainer.State[] current = {state};
         Trainer.Listener listener = new Trainer.Listener() {
@@ -143,11 +148,15 @@ public final class TrainCommand extends OptionCommand {
                 if (!Double.isFinite(losses.get(TrainingGraph.LOSS))) {
                     throw new IllegalStateException("non-finite loss at step " + s);
                 }
+                if (samples.due(s)) {
+                    sample(samples, s, graph, ema, run, err);
+                }
             }
 
             @Override
             public void onCheckpoint(long s) {
                 save(store, step, ema, current[0], recipe, metrics, err);
+                plot(runDir, metrics, name, err);
             }
         };
         current[0] = trainer.run(state, maxSteps, deadline, c.getInt("train.checkpoint_every"), listener);
@@ -155,7 +164,17 @@ public final class TrainCommand extends OptionCommand {
         if (store.steps().isEmpty() || store.steps().get(store.steps().size() - 1) != current[0].step) {
             save(store, step, ema, current[0], recipe, metrics, err);
         }
+        plot(runDir, metrics, name, err);
+        if (samples.enabled() && !samples.written(current[0].step)) {
+            sample(samples, current[0].step, graph, ema, run, err);
+        }
         err.printf("done: %d steps; checkpoints in %s/checkpoints%n", current[0].step, run);
+        if (current[0].step < maxSteps) {
+            err.printf("note: stopped by the time limit (train.max_minutes = %s) at step %d of %d, so the learning rate had "
+                    + "not finished its %s decay; --max-steps %d would fit the same time with a complete schedule "
+                    + "(resume with --resume latest to finish this one)%n", minutes, current[0].step, maxSteps,
+                    c.getString("optimizer.decay"), current[0].step);
+        }
         return OK;
     }
 
@@ -167,6 +186,29 @@ public final class TrainCommand extends OptionCommand {
             err.printf("%ncheckpoint %s written%n", dir);
         } catch (IOException e) {
             throw new UncheckedIOException("checkpoint at step " + state.step + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Redraws {@code RUN/loss.png} from every logged row. The plot is a convenience: a JVM whose AWT cannot draw (no
+     * fonts) fails with errors, not exceptions, and that must not end a training run, so it is reported and skipped.
+     */
+    private static void plot(HadoopStorage runDir, MetricsLog metrics, String name, PrintStream err) {
+        try (OutputStream o = runDir.create("loss.png")) {
+            o.write(LossCurvePlot.png(metrics.rows(), name));
+        } catch (IOException | RuntimeException | LinkageError | AWTError | InternalError e) {
+            err.printf("%nloss.png not written: %s%n", e);
+        }
+    }
+
+    private static void sample(TrainingSamples samples, long s, TrainingGraph graph, Ema ema, String run,
+                               PrintStream err) {
+        long t0 = System.nanoTime();
+        try {
+            String path = samples.write(s, graph, ema);
+            err.printf("%nsample grid %s/%s written in %.1f s%n", run, path, (System.nanoTime() - t0) / 1e9);
+        } catch (IOException e) {
+            throw new UncheckedIOException("sample grid at step " + s + ": " + e.getMessage(), e);
         }
     }
 

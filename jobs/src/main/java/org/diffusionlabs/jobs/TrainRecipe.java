@@ -75,6 +75,12 @@ final class TrainRecipe {
             this.gradAccum = config.getInt("train.grad_accum");
             positive("train.max_steps");
             positive("train.keep_last");
+            if (config.getLong("train.sample_every") < 0) {
+                throw new IllegalArgumentException("configuration key train.sample_every must be >= 0 (0 = never), got "
+                        + config.getLong("train.sample_every"));
+            }
+            positive("train.sample_per_label");
+            positive("sample.steps");
         } catch (ConfigException e) {
             throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
         }

@@ -21,7 +21,7 @@ class TrainRecipeTest {
 
     @Test
     void eachPredictionTypeGetsItsPredictor() {
-        assertEquals(PredictionType.NOISE, recipe().prediction);
+        assertEquals(PredictionType.V, recipe().prediction, "the default configuration predicts v");
         assertInstanceOf(NoisePredictor.class, recipe("diffusion.prediction=noise").predictor());
         assertInstanceOf(TargetPredictor.class, recipe("diffusion.prediction=target").predictor());
         TrainRecipe v = recipe("diffusion.prediction=v");
