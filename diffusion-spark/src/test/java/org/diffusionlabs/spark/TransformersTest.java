@@ -121,6 +121,22 @@ class TransformersTest {
     }
 
     @Test
+    void resizeArraysAndCountBadLengths() {
+        StructType arrays = new StructType().add("pixels", DataTypes.createArrayType(DataTypes.FloatType));
+        Float[] ok = new Float[16];
+        java.util.Arrays.fill(ok, 0.25f);
+        Float[] bad = new Float[15];
+        java.util.Arrays.fill(bad, 0.25f);
+        ResizeImages resize = new ResizeImages().setSize(8).setHandleInvalid("keep");
+        List<Row> out = resize.transform(spark.createDataFrame(List.of(RowFactory.create((Object) ok),
+                RowFactory.create((Object) bad)), arrays).coalesce(1)).collectAsList();
+        assertEquals(64, out.get(0).getList(1).size());
+        assertEquals(0.25f, (Float) out.get(0).getList(1).get(20), 1e-6);
+        assertNull(out.get(1).get(1));
+        assertEquals(1, resize.invalidRows());
+    }
+
+    @Test
     void schemaErrorsNameTheColumn() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new DecodeImages().setSize(8).setInputCol("img").transformSchema(BYTES));
@@ -137,6 +153,9 @@ class TransformersTest {
                 () -> new DecodeImages().setSize(8).setOutputCol("id").transformSchema(BYTES));
         assertTrue(e.getMessage().contains("id") && e.getMessage().contains("already exists"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new DecodeImages().setHandleInvalid("drop"));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new ResizeImages().setSize(4).setInputCol("image").transformSchema(BYTES));
+        assertTrue(e.getMessage().contains("ResizeImages") && e.getMessage().contains("image"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new RandomDiffusionStepsTransformer(
                 DiscreteGaussianSchedule.of(BetaScheduleKind.LINEAR, 100)).setKeyCol("key").transformSchema(
                 SparkFixtures.SCHEMA));
