@@ -23,7 +23,8 @@ import java.util.Spliterators;
 import java.util.stream.StreamSupport;
 
 /**
- * The shared machinery of the row-wise DataFrame transforms ({@link DecodeImages}, {@link NormalizeImages},
+ * The shared machinery of the row-wise DataFrame transforms ({@link DecodeImages}, {@link ResizeImages},
+ * {@link NormalizeImages}, {@link LabelConditioning},
  * {@link RandomDiffusionStepsTransformer}): Spark ML's Transformer conventions without spark-mllib — validating
  * setters, {@link #transformSchema} raising {@link IllegalArgumentException} naming the parameter and column before
  * any Spark job runs, {@link #transform} appending output columns — and {@link HandleInvalid} with a

@@ -137,6 +137,22 @@ class TransformersTest {
     }
 
     @Test
+    void labelConditioningChecksTheRangeAndLooksUpEmbeddings() {
+        StructType labels = new StructType().add("label", DataTypes.IntegerType);
+        Dataset<Row> df = spark.createDataFrame(List.of(RowFactory.create(1), RowFactory.create(7),
+                RowFactory.create((Object) null)), labels).coalesce(1);
+        LabelConditioning skip = new LabelConditioning(3).setHandleInvalid("skip")
+                .setEmbeddings(new float[] {0, 0, 1, 1, 2, 2}, 2);
+        List<Row> out = skip.transform(df).collectAsList();
+        assertEquals(1, out.size());
+        assertEquals(List.of(1f, 1f), out.get(0).getList(1));
+        assertEquals(2, skip.invalidRows());
+        SparkException e = assertThrows(SparkException.class, () -> new LabelConditioning(3).transform(df).collectAsList());
+        assertTrue(e.getMessage().contains("label = 7"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new LabelConditioning(3).setEmbeddings(new float[5], 2));
+    }
+
+    @Test
     void schemaErrorsNameTheColumn() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new DecodeImages().setSize(8).setInputCol("img").transformSchema(BYTES));
