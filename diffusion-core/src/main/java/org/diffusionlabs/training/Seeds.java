@@ -16,6 +16,8 @@ package org.diffusionlabs.training;
 public final class Seeds {
     private static final long DATA = 0x6A09E667F3BCC908L;
     private static final long STEP = 0xBB67AE8584CAA73BL;
+    private static final long SAMPLE = 0x3C6EF372FE94F82BL;
+    private static final long ROW = 0xA54FF53A5F1D36F1L;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private Seeds() {}
@@ -28,6 +30,19 @@ public final class Seeds {
     /** Seed of the generator of optimiser step {@code step} (0-based, counted over the whole run) on {@code partition}. */
     public static long step(long seed, long step, int partition) {
         return derive(seed, STEP, partition, step);
+    }
+
+    /**
+     * Seed of the sampling noise (x_T and every step's noise) of one generated image, keyed by the row's key (a seed
+     * column or its global row index): independent of partitioning, batching and task attempt.
+     */
+    public static long sample(long seed, long key) {
+        return derive(seed, SAMPLE, key, 0);
+    }
+
+    /** Seed of the per-row training draws (t and noise) of row {@code rowId} in epoch {@code epoch}. */
+    public static long row(long seed, long epoch, long rowId) {
+        return derive(seed, ROW, rowId, epoch);
     }
 
     /** A well-mixed 64-bit seed from a run seed, a stream constant and two coordinates. */

@@ -192,7 +192,7 @@ public final class DiffusionTrainer {
             save(model, end, first, json);
             listener.onCheckpoint(end);
         }
-        return new DiffusionModel(spec, WeightSnapshot.capture(model, false), end, rejected[0]);
+        return new DiffusionModel(spec, imageSize, WeightSnapshot.capture(model, false), end, rejected[0]);
     }
 
     /**

@@ -2,6 +2,9 @@ package org.diffusionlabs.jobs;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.diffusionlabs.io.Checkpoint;
 import org.diffusionlabs.io.CheckpointStore;
 import org.diffusionlabs.models.Conditioning;
@@ -12,6 +15,7 @@ import org.diffusionlabs.samplers.DdpmSampler;
 import org.diffusionlabs.samplers.EvalSteps;
 import org.diffusionlabs.samplers.Sampler;
 import org.diffusionlabs.samplers.StepNoise;
+import org.diffusionlabs.spark.DiffusionModel;
 import org.diffusionlabs.training.LabelEmbedding;
 import org.diffusionlabs.training.TrainingCheckpoint;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,7 +33,10 @@ import java.util.Map;
 /**
  * {@code diffusion sample}: images of every class from a training run's newest valid checkpoint (EMA weights by
  * default), with DDIM or DDPM and classifier-free guidance; one grayscale PNG per image at
- * {@code DIR/<label>/<index>.png} and {@code DIR/grid.png} (a row per label).
+ * {@code DIR/<label>/<index>.png} and {@code DIR/grid.png} (a row per label). With {@code --master}, batch sampling
+ * on Spark instead: one image per row of a Parquet file of conditions ({@code label}, optionally a key column that
+ * seeds each row's noise), written as Parquet with the input columns plus {@code image_png} (and optionally the raw
+ * {@code image}); see {@link DiffusionModel}.
  */
 public final class SampleCommand extends OptionCommand {
     @Override
@@ -45,13 +52,18 @@ public final class SampleCommand extends OptionCommand {
     @Override
     protected String synopsis() {
         return "--checkpoint RUN --out DIR [--sampler ddpm|ddim] [--steps S] [--eta E] [--guidance G] [--per-label K] "
-                + "[--seed X] [--weights ema|model]";
+                + "[--seed X] [--weights ema|model]\n"
+                + "       diffusion sample --master M --checkpoint RUN --conditions IN.parquet --out OUT.parquet "
+                + "[--label-col C] [--key-col C] [--batch B] [--raw] [sampler options as above]";
     }
 
     @Override
     protected String description() {
         return "Defaults come from the run's configuration (sample.*, guidance.scale). Values map from [-1, 1] to 0..255.\n"
-                + "ddim: S updates over S+1 evenly strided steps, eta 0 = deterministic; ddpm: S strided steps.";
+                + "ddim: S updates over S+1 evenly strided steps, eta 0 = deterministic; ddpm: S strided steps.\n"
+                + "With --master: one image per row of --conditions (an integer label column; the key column, or else\n"
+                + "the row's index, seeds its noise), written to --out as Parquet with image_png (and image with --raw).\n"
+                + "Images are reproducible for the same seed, key and --batch, whatever the partitioning.";
     }
 
     @Override
@@ -65,7 +77,13 @@ public final class SampleCommand extends OptionCommand {
                 Option.valued("guidance", "G", "guidance strength (default guidance.scale)"),
                 Option.valued("per-label", "K", "images per label (default sample.per_label)"),
                 Option.valued("seed", "X", "noise seed (default 0)"),
-                Option.valued("weights", "ema|model", "which weights to sample with (default ema)"));
+                Option.valued("weights", "ema|model", "which weights to sample with (default ema)"),
+                Option.valued("master", "M", "Spark master (local[N], spark://..., yarn): sample a DataFrame of conditions"),
+                Option.valued("conditions", "FILE", "with --master: Parquet file of conditions (one image per row)"),
+                Option.valued("label-col", "C", "with --master: label column (default label)"),
+                Option.valued("key-col", "C", "with --master: integer column seeding each row's noise (default: row index)"),
+                Option.valued("batch", "B", "with --master: rows per forward batch in a partition (default 16)"),
+                Option.flag("raw", "with --master: also write the raw image (array<float>, c*h*w in [-1, 1])"));
     }
 
     @Override
@@ -95,6 +113,12 @@ public final class SampleCommand extends OptionCommand {
             double eta = args.real("eta", config.getDouble("sample.eta"));
             double guidance = args.real("guidance", config.getDouble("guidance.scale"));
             long seed = args.optionalInt("seed").orElse(0);
+            if (args.string("master").isPresent()) {
+                return sampleOnSpark(args, cp, recipe, sampler, steps, eta, guidance, seed, weights, out, err);
+            }
+            if (args.string("conditions").isPresent()) {
+                throw new UsageException("option --conditions needs --master (batch sampling on Spark)");
+            }
             TrainRecipe.Model model = recipe.build(0);
             load(model, weights(cp, weights));
             Sampler s = sampler(recipe, model, sampler, steps, eta, guidance);
@@ -105,6 +129,42 @@ public final class SampleCommand extends OptionCommand {
             return OK;
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Batch sampling on Spark: the checkpoint becomes a {@link DiffusionModel} (rebuilt on every partition from the
+     * spec and the broadcast weights) that maps the conditions DataFrame to one PNG per row.
+     */
+    private static int sampleOnSpark(Args args, Checkpoint cp, TrainRecipe recipe, String sampler, int steps, double eta,
+                                     double guidance, long seed, String weights, PrintStream out, PrintStream err)
+            throws UsageException {
+        String conditions = args.required("conditions");
+        String target = args.required("out");
+        int batch = args.optionalInt("batch").orElse(16);
+        if (batch < 1) {
+            throw new UsageException("option --batch must be >= 1");
+        }
+        DiffusionModel model = DiffusionModel.fromCheckpoint(recipe.training(), recipe.config.getInt("data.image_size"), cp)
+                .setSampler(sampler).setSteps(steps).setEta(eta).setGuidance(guidance).setSeed(seed)
+                .setWeights(weights).setBatchSize(batch).setLabelCol(args.string("label-col").orElse("label"))
+                .setKeyCol(args.string("key-col").orElse(null)).setRawCol(args.flag("raw") ? "image" : null);
+        boolean existed = SparkSession.getDefaultSession().isDefined();
+        SparkSession spark = SparkSession.builder().master(args.string("master").get()).appName("diffusion sample")
+                .getOrCreate();
+        try {
+            Dataset<Row> conds = spark.read().parquet(conditions);
+            model.transformSchema(conds.schema());
+            err.printf("sampling one image per row of %s on %s from checkpoint step %d (%s weights), %s %d steps, "
+                    + "guidance %.2f, batch %d%n", conditions, spark.sparkContext().master(), cp.step(), weights, sampler,
+                    steps, guidance, batch);
+            model.transform(conds).write().parquet(target);
+            err.printf("wrote %s%n", target);
+            return OK;
+        } finally {
+            if (!existed) {
+                spark.stop();
+            }
         }
     }
 

@@ -1,0 +1,98 @@
+package org.diffusionlabs.spark;
+
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.diffusionlabs.io.Storage;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link Storage} over Hadoop's FileSystem under a root URI (local, HDFS, S3A, DBFS), for model directories and
+ * checkpoints written from Spark (the jobs module has its own {@code HadoopStorage}; local paths use the raw file
+ * system, so no {@code .crc} side files).
+ */
+public final class HadoopFsStorage implements Storage {
+    private final Path root;
+    private final FileSystem fs;
+
+    public HadoopFsStorage(String rootLocation) throws IOException {
+        this.root = new Path(rootLocation);
+        FileSystem f = root.getFileSystem(new org.apache.hadoop.conf.Configuration());
+        this.fs = f instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRaw() : f;
+    }
+
+    private Path resolve(String path) {
+        if (path.contains("..")) {
+            throw new IllegalArgumentException("HadoopFsStorage parameter path given invalid value " + path + ": must not contain '..'");
+        }
+        return path.isEmpty() ? root : new Path(root, path);
+    }
+
+    @Override
+    public InputStream open(String path) throws IOException {
+        return fs.open(resolve(path));
+    }
+
+    @Override
+    public long length(String path) throws IOException {
+        return fs.getFileStatus(resolve(path)).getLen();
+    }
+
+    @Override
+    public OutputStream create(String path) throws IOException {
+        return fs.create(resolve(path), true);
+    }
+
+    @Override
+    public boolean exists(String path) throws IOException {
+        return fs.exists(resolve(path));
+    }
+
+    @Override
+    public boolean isDirectory(String path) throws IOException {
+        try {
+            return fs.getFileStatus(resolve(path)).isDirectory();
+        } catch (FileNotFoundException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String location(String path) {
+        return resolve(path).toString();
+    }
+
+    @Override
+    public List<String> list(String dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        try {
+            for (FileStatus s : fs.listStatus(resolve(dir))) {
+                names.add(s.getPath().getName());
+            }
+        } catch (FileNotFoundException e) {
+            return names;
+        }
+        names.sort(null);
+        return names;
+    }
+
+    @Override
+    public void rename(String from, String to) throws IOException {
+        Path target = resolve(to);
+        fs.mkdirs(target.getParent());
+        if (!fs.rename(resolve(from), target)) {
+            throw new IOException("cannot rename " + resolve(from) + " to " + target);
+        }
+    }
+
+    @Override
+    public void delete(String path) throws IOException {
+        fs.delete(resolve(path), true);
+    }
+}

@@ -1,0 +1,119 @@
+package org.diffusionlabs.spark;
+
+import org.diffusionlabs.models.Conditioning;
+import org.diffusionlabs.nd.Rng;
+import org.diffusionlabs.predictors.Predictor;
+import org.diffusionlabs.recipes.ModelSpec;
+import org.diffusionlabs.samplers.DdimSampler;
+import org.diffusionlabs.samplers.DdpmSampler;
+import org.diffusionlabs.samplers.EvalSteps;
+import org.diffusionlabs.samplers.Sampler;
+import org.diffusionlabs.samplers.StepListener;
+import org.diffusionlabs.samplers.StepNoise;
+import org.diffusionlabs.training.LabelEmbedding;
+import org.diffusionlabs.training.Seeds;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The sampling side of one partition: the model rebuilt once from a {@link ModelSpec} and a {@link WeightSnapshot}
+ * (state-dict names, no prefix), so its inference graph is built once and reused for every batch. Each image's noise
+ * (x_T and every step's noise) comes from its own {@code Rng(Seeds.sample(seed, key))}, so an image depends only on
+ * its label, its key and the settings — not on which rows share its batch or partition, nor on the task attempt.
+ */
+public final class PartitionSampler {
+    private final ModelSpec spec;
+    private final ModelSpec.Model model;
+    private final Sampler sampler;
+    private final SamplingSettings s;
+
+    /** {@code buildSeed}: the training seed, so arrays that do not train (fixed null embeddings) match training's. */
+    public PartitionSampler(ModelSpec spec, long buildSeed, WeightSnapshot weights, SamplingSettings settings) {
+        this.spec = spec;
+        this.s = settings;
+        this.model = spec.build(buildSeed);
+        load(model, spec, weights.tensors(""));
+        Predictor predictor = spec.prediction().create(spec.schedule(), Predictor.clampTo(-1, 1));
+        int trainSteps = spec.diffusionSteps();
+        this.sampler = switch (settings.sampler) {
+            case "ddim" -> new DdimSampler(model.guidance().withGuidance(settings.guidance), spec.schedule(), predictor,
+                    EvalSteps.linspace(trainSteps, Math.min(settings.steps + 1, trainSteps)), settings.eta);
+            case "ddpm" -> new DdpmSampler(model.guidance().withGuidance(settings.guidance), spec.schedule(), predictor,
+                    EvalSteps.linspace(trainSteps, Math.min(settings.steps, trainSteps)));
+            default -> throw new IllegalArgumentException("DiffusionModel parameter sampler given invalid value "
+                    + settings.sampler + ": must be ddim or ddpm");
+        };
+    }
+
+    /**
+     * Loads weights by state-dict name into a freshly built model: U-Net, label encoder and the guidance null
+     * embeddings, the trained one also becoming the one used when sampling (as the single-machine sampler does).
+     */
+    static void load(ModelSpec.Model m, ModelSpec spec, Map<String, INDArray> all) {
+        Map<String, INDArray> unet = new LinkedHashMap<>();
+        m.unet().parameters().asMap().keySet().forEach(k -> unet.put(k, require(all, k)));
+        m.unet().parameters().load(unet, true);
+        m.encoder().table().assign(require(all, LabelEmbedding.NAME));
+        String embed = spec.unet().embedName();
+        Map<String, INDArray> nulls = new LinkedHashMap<>();
+        m.guidance().stateDict().keySet().forEach(k -> nulls.put(k, all.get(k)));
+        INDArray trained = all.get("train_unconditional_embedding." + embed);
+        if (trained != null) {
+            nulls.put("eval_unconditional_embedding." + embed, trained);
+        }
+        nulls.replaceAll((k, v) -> v == null ? m.guidance().stateDict().get(k) : v);
+        m.guidance().load(nulls);
+    }
+
+    private static INDArray require(Map<String, INDArray> all, String name) {
+        INDArray a = all.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("DiffusionModel weights have no " + name + " (they have " + all.keySet() + ")");
+        }
+        return a;
+    }
+
+    public int channels() {
+        return spec.unet().inChannels();
+    }
+
+    /**
+     * Images for {@code labels[i]} with noise keyed by {@code keys[i]}: [n, c, size, size] in [−1, 1] (clamped by
+     * the predictor's x0 clamp only; values are as the sampler returns them).
+     */
+    public INDArray sample(int[] labels, long[] keys) {
+        int n = labels.length;
+        int c = channels();
+        int size = s.imageSize;
+        Rng[] rngs = new Rng[n];
+        INDArray[] x = new INDArray[n];
+        for (int i = 0; i < n; i++) {
+            if (labels[i] < 0 || labels[i] >= spec.classes()) {
+                throw new IllegalArgumentException("DiffusionModel: label " + labels[i] + " (row key " + keys[i]
+                        + ") must be in [0, " + spec.classes() + ")");
+            }
+            rngs[i] = new Rng(Seeds.sample(s.seed, keys[i]));
+            x[i] = rngs[i].randn(1, c, size, size);
+        }
+        INDArray xT = Nd4j.concat(0, x);
+        StepNoise noise = like -> {
+            if (like.size(0) != n) {
+                throw new IllegalStateException("sampler asked for noise of shape " + Arrays.toString(like.shape())
+                        + " for a batch of " + n);
+            }
+            long[] row = like.shape().clone();
+            row[0] = 1;
+            INDArray[] parts = new INDArray[n];
+            for (int i = 0; i < n; i++) {
+                parts[i] = rngs[i].randn(row);
+            }
+            return Nd4j.concat(0, parts).castTo(like.dataType());
+        };
+        Conditioning cond = Conditioning.of(spec.unet().embedName(), model.encoder().embed(labels));
+        return sampler.sample(xT, cond, noise, StepListener.NONE);
+    }
+}
