@@ -445,7 +445,7 @@ public final class DiffusionModel {
     /** Writes the model to {@code path}, replacing what is there when {@code overwrite}. */
     public void save(String path, boolean overwrite) {
         try {
-            HadoopFsStorage root = new HadoopFsStorage(path);
+            HadoopStorage root = new HadoopStorage(path);
             if (root.exists("")) {
                 if (!overwrite) {
                     throw new IllegalArgumentException(OWNER + ": " + path + " already exists (use save(path, true))");
@@ -454,7 +454,7 @@ public final class DiffusionModel {
             }
             TrainingSpec.Built b = build();
             Trainer.State st = new Trainer.State(step, DataCursor.at(Seeds.data(spec.seed(), 0), 1, 0), spec.seed(), 0);
-            new CheckpointStore(new HadoopFsStorage(path + "/" + CHECKPOINTS), 1)
+            new CheckpointStore(new HadoopStorage(path + "/" + CHECKPOINTS), 1)
                     .save(TrainingCheckpoint.capture(b.step(), b.ema(), st, spec.json(), Map.of()));
             try (OutputStream o = root.create(METADATA)) {
                 o.write(metadata().toPrettyString().getBytes(StandardCharsets.UTF_8));
@@ -498,7 +498,7 @@ public final class DiffusionModel {
     /** Reads a model {@link #save}d at {@code path}: parameters, spec and the newest valid checkpoint there. */
     public static DiffusionModel load(String path) {
         try {
-            HadoopFsStorage root = new HadoopFsStorage(path);
+            HadoopStorage root = new HadoopStorage(path);
             if (!root.exists(METADATA)) {
                 throw new IllegalArgumentException(OWNER + ": " + path + " has no " + METADATA + " (not a saved DiffusionModel)");
             }
@@ -518,7 +518,7 @@ public final class DiffusionModel {
             } catch (ClassNotFoundException e) {
                 throw new IOException("spec: " + e.getMessage(), e);
             }
-            Checkpoint cp = new CheckpointStore(new HadoopFsStorage(path + "/" + CHECKPOINTS), Integer.MAX_VALUE)
+            Checkpoint cp = new CheckpointStore(new HadoopStorage(path + "/" + CHECKPOINTS), Integer.MAX_VALUE)
                     .latest(skipped -> { })
                     .orElseThrow(() -> new IllegalArgumentException(OWNER + ": " + path + "/" + CHECKPOINTS
                             + " has no valid checkpoint"));

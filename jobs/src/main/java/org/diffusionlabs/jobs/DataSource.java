@@ -1,5 +1,6 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.spark.HadoopStorage;
 import com.typesafe.config.Config;
 import org.diffusionlabs.data.IdxReader;
 import org.diffusionlabs.data.ImageFolder;

@@ -1,5 +1,6 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.spark.HadoopStorage;
 import org.diffusionlabs.data.ImageFolder;
 import org.diffusionlabs.data.ImageFolderReader;
 import org.diffusionlabs.data.ImageOptions;

@@ -4,9 +4,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.diffusionlabs.io.Safetensors;
+import org.diffusionlabs.spark.HadoopStorage;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.FileNotFoundException;
@@ -20,26 +20,20 @@ import java.util.Map;
  * place, so a failed write never leaves a partial file under the final name.
  */
 public final class HadoopFiles {
-    private static final Configuration CONF = new Configuration();
-
     private HadoopFiles() {}
 
     public static Path path(String location) {
         return new Path(location);
     }
 
-    /**
-     * The file system of a path; for local paths the raw one, so no {@code .crc} side files are written next to
-     * checkpoints and images (checkpoints carry their own SHA-256 manifest).
-     */
+    /** The file system of a path (for local paths the raw one: no {@code .crc} side files). */
     public static FileSystem fs(Path p) throws IOException {
-        FileSystem fs = p.getFileSystem(CONF);
-        return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
+        return HadoopStorage.fileSystem(p);
     }
 
     /** The Hadoop configuration every location is resolved with (for readers that open files themselves). */
     static Configuration conf() {
-        return CONF;
+        return HadoopStorage.configuration();
     }
 
     /** Reads a safetensors file (streamed; sizes validated against the file's real length). */

@@ -1,5 +1,6 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.spark.HadoopStorage;
 import org.diffusionlabs.samplers.Sampler;
 import org.diffusionlabs.training.Ema;
 import org.diffusionlabs.training.LabelEmbedding;

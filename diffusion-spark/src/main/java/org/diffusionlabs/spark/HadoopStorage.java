@@ -13,23 +13,35 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@link Storage} over Hadoop's FileSystem under a root URI (local, HDFS, S3A, DBFS), for model directories and
- * checkpoints written from Spark (the jobs module has its own {@code HadoopStorage}; local paths use the raw file
- * system, so no {@code .crc} side files).
+ * {@link Storage} over Hadoop's FileSystem under a root URI (local, HDFS, S3A, DBFS): checkpoints, runs, model
+ * directories and the data readers of the jobs and of Spark. Local paths use the raw file system, so no {@code .crc}
+ * side files are written.
  */
-public final class HadoopFsStorage implements Storage {
+public final class HadoopStorage implements Storage {
     private final Path root;
     private final FileSystem fs;
 
-    public HadoopFsStorage(String rootLocation) throws IOException {
+    private static final org.apache.hadoop.conf.Configuration CONF = new org.apache.hadoop.conf.Configuration();
+
+    public HadoopStorage(String rootLocation) throws IOException {
         this.root = new Path(rootLocation);
-        FileSystem f = root.getFileSystem(new org.apache.hadoop.conf.Configuration());
-        this.fs = f instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRaw() : f;
+        this.fs = fileSystem(root);
+    }
+
+    /** The Hadoop configuration every location is resolved with. */
+    public static org.apache.hadoop.conf.Configuration configuration() {
+        return CONF;
+    }
+
+    /** The file system of a path; for local paths the raw one (no {@code .crc} side files). */
+    public static FileSystem fileSystem(Path p) throws IOException {
+        FileSystem f = p.getFileSystem(CONF);
+        return f instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRaw() : f;
     }
 
     private Path resolve(String path) {
         if (path.contains("..")) {
-            throw new IllegalArgumentException("HadoopFsStorage parameter path given invalid value " + path + ": must not contain '..'");
+            throw new IllegalArgumentException("HadoopStorage parameter path given invalid value " + path + ": must not contain '..'");
         }
         return path.isEmpty() ? root : new Path(root, path);
     }
