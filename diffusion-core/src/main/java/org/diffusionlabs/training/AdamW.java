@@ -1,6 +1,7 @@
 package org.diffusionlabs.training;
 
 import org.diffusionlabs.nd.Checks;
+import org.diffusionlabs.nd.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -108,6 +109,11 @@ public final class AdamW implements Optimizer {
         if (names.equals(flatNames)) {
             return;
         }
+        // optimiser state outlives the step (and its workspace)
+        Workspaces.outside(() -> allocate(names, ps));
+    }
+
+    private void allocate(List<String> names, List<INDArray> ps) {
         long total = ps.stream().mapToLong(INDArray::length).sum();
         INDArray newM = Nd4j.zeros(DataType.FLOAT, total);
         INDArray newV = Nd4j.zeros(DataType.FLOAT, total);
@@ -186,8 +192,10 @@ public final class AdamW implements Optimizer {
         Checks.require(steps >= 0, "AdamW", "steps", steps, "must be >= 0");
         m.clear();
         v.clear();
-        first.forEach((k, a) -> m.put(k, a.castTo(DataType.FLOAT).dup()));
-        second.forEach((k, a) -> v.put(k, a.castTo(DataType.FLOAT).dup()));
+        Workspaces.outside(() -> {
+            first.forEach((k, a) -> m.put(k, a.castTo(DataType.FLOAT).dup()));
+            second.forEach((k, a) -> v.put(k, a.castTo(DataType.FLOAT).dup()));
+        });
         flatNames = List.of();
         step = steps;
     }

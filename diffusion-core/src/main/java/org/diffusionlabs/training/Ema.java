@@ -1,6 +1,7 @@
 package org.diffusionlabs.training;
 
 import org.diffusionlabs.nd.Checks;
+import org.diffusionlabs.nd.Workspaces;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Collections;
@@ -27,7 +28,7 @@ public final class Ema {
         Checks.require(decay >= 0 && decay < 1, "Ema", "decay", decay, "must be in [0, 1)");
         this.decay = decay;
         this.warmup = warmup;
-        params.forEach((k, v) -> shadow.put(k, v.dup()));
+        Workspaces.outside(() -> params.forEach((k, v) -> shadow.put(k, v.dup())));
     }
 
     /** The decay used by the next update. */

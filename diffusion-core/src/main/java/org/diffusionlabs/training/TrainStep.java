@@ -3,7 +3,9 @@ package org.diffusionlabs.training;
 import org.diffusionlabs.models.Conditioning;
 import org.diffusionlabs.nd.Checks;
 import org.diffusionlabs.nd.Rng;
+import org.diffusionlabs.nd.Workspaces;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.LinkedHashMap;
@@ -68,13 +70,18 @@ public final class TrainStep {
      * @throws NonFiniteLossException when a micro-batch's loss is not finite (nothing is updated then)
      */
     public Map<String, Double> run(List<MicroBatch> micro, Rng rng, double lr) {
-        TrainingGraph.Step step = accumulate(micro, rng);
-        Map<String, Double> losses = new LinkedHashMap<>(step.losses());
-        if (clipNorm > 0) {
-            losses.put("grad_norm", GradientClipping.clip(step.gradients(), clipNorm));
+        // One optimiser step in the TRAIN_STEP_WS workspace (a no-op scope inside the Trainer's, which also holds
+        // the batch gathering and the EMA): the feed, the clipping and optimiser temporaries are reused by the next
+        // step; the gradients (from the graph, outside workspaces) are consumed here; only doubles leave.
+        try (MemoryWorkspace ws = Workspaces.open(Workspaces.TRAIN_STEP_WS)) {
+            TrainingGraph.Step step = accumulate(micro, rng);
+            Map<String, Double> losses = new LinkedHashMap<>(step.losses());
+            if (clipNorm > 0) {
+                losses.put("grad_norm", GradientClipping.clip(step.gradients(), clipNorm));
+            }
+            optimizer.step(graph.trainables(), step.gradients(), lr);
+            return losses;
         }
-        optimizer.step(graph.trainables(), step.gradients(), lr);
-        return losses;
     }
 
     /**

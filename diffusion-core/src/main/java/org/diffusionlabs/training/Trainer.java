@@ -4,6 +4,8 @@ import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.models.Conditioning;
 import org.diffusionlabs.nd.Checks;
 import org.diffusionlabs.nd.Rng;
+import org.diffusionlabs.nd.Workspaces;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
@@ -95,19 +97,24 @@ public final class Trainer {
     public State run(State state, long maxSteps, long deadlineNanos, int checkpointEvery, Listener listener) {
         while (state.step < maxSteps && System.nanoTime() < deadlineNanos) {
             DataCursor cursor = state.cursor;
-            List<TrainStep.MicroBatch> micro = new ArrayList<>(accum);
-            for (int i = 0; i < accum; i++) {
-                DataCursor.Batch b = cursor.next(batch);
-                LabeledImages part = data.subset(b.indices());
-                micro.add(new TrainStep.MicroBatch(part.images(),
-                        Conditioning.of(TrainingFeed.LABELS, Nd4j.createFromArray(part.labels()))));
-                cursor = b.after();
-            }
             double rate = lr.rate(state.step);
             long t0 = System.nanoTime();
-            Map<String, Double> losses = step.run(micro, state.stepRng(), rate);
-            if (ema != null) {
-                ema.update(step.graph().trainables());
+            Map<String, Double> losses;
+            // Batch gathering, the step's temporaries and the EMA's in one per-step workspace (DESIGN.md L10);
+            // weights, optimiser moments and the EMA shadow live outside it and are updated in place.
+            try (MemoryWorkspace ws = Workspaces.open(Workspaces.TRAIN_STEP_WS)) {
+                List<TrainStep.MicroBatch> micro = new ArrayList<>(accum);
+                for (int i = 0; i < accum; i++) {
+                    DataCursor.Batch b = cursor.next(batch);
+                    LabeledImages part = data.subset(b.indices());
+                    micro.add(new TrainStep.MicroBatch(part.images(),
+                            Conditioning.of(TrainingFeed.LABELS, Nd4j.createFromArray(part.labels()))));
+                    cursor = b.after();
+                }
+                losses = step.run(micro, state.stepRng(), rate);
+                if (ema != null) {
+                    ema.update(step.graph().trainables());
+                }
             }
             state.step++;
             state.cursor = cursor;

@@ -6,6 +6,7 @@ import org.diffusionlabs.models.adm.AdmUNet;
 import org.diffusionlabs.models.adm.DropoutMasks;
 import org.diffusionlabs.models.adm.StrideGuard;
 import org.diffusionlabs.nd.Checks;
+import org.diffusionlabs.nd.Workspaces;
 import org.diffusionlabs.predictors.PredictionType;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -225,7 +226,7 @@ public final class TrainingGraph {
     /** Loss terms for one batch: "loss", "mse" and (hybrid) "vlb", as scalars. */
     public Map<String, Double> evaluate(Map<String, INDArray> feed) {
         List<String> names = lossNames();
-        return scalars(sd.output(feed, names.toArray(new String[0])), names);
+        return Workspaces.outside(() -> scalars(sd.output(feed, names.toArray(new String[0])), names));
     }
 
     private List<String> lossNames() {
@@ -253,7 +254,7 @@ public final class TrainingGraph {
         List<String> names = lossNames();
         List<String> params = List.copyOf(trainables().keySet());
         Map<String, INDArray> out = runGradientFunction(feed, names, params);
-        return new Step(scalars(out, names), orderedGradients(out, params));
+        return new Step(scalars(out, names), Workspaces.detach(orderedGradients(out, params)));
     }
 
     /**
@@ -266,6 +267,13 @@ public final class TrainingGraph {
      * oneDNN helpers against recycled arrays with inconsistent order flags.
      */
     private Map<String, INDArray> runGradientFunction(Map<String, INDArray> feed, List<String> outputs, List<String> params) {
+        // The gradient function, its session and array cache live outside the caller's step workspace (the feed
+        // may be attached to it: SameDiff only reads it while the scope is open).
+        return Workspaces.outside(() -> runGradientFunctionOutside(feed, outputs, params));
+    }
+
+    private Map<String, INDArray> runGradientFunctionOutside(Map<String, INDArray> feed, List<String> outputs,
+                                                            List<String> params) {
         if (!sd.hasGradientFunction()) {
             sd.createGradFunction();
         }
@@ -324,6 +332,6 @@ public final class TrainingGraph {
     /** Gradients of the loss for every trained array ({@link #trainables()}), under the same names. */
     public Map<String, INDArray> gradients(Map<String, INDArray> feed) {
         List<String> params = List.copyOf(trainables().keySet());
-        return orderedGradients(runGradientFunction(feed, List.of(), params), params);
+        return Workspaces.detach(orderedGradients(runGradientFunction(feed, List.of(), params), params));
     }
 }

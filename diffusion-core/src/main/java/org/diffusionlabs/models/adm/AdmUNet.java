@@ -5,6 +5,7 @@ import org.diffusionlabs.models.DenoisingModel;
 import org.diffusionlabs.models.DiffusionOutput;
 import org.diffusionlabs.models.Parameters;
 import org.diffusionlabs.nd.Checks;
+import org.diffusionlabs.nd.Workspaces;
 import org.diffusionlabs.nd.Rng;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -183,6 +184,12 @@ public final class AdmUNet implements DenoisingModel {
 
     @Override
     public synchronized DiffusionOutput predict(INDArray xt, INDArray t, Conditioning c) {
+        // The graph (built lazily on first use) and its session's array cache must not live in a caller's loop
+        // workspace; the feed may (it is only read while the caller's scope is open), the outputs never do.
+        return Workspaces.outside(() -> run(xt, t, c));
+    }
+
+    private DiffusionOutput run(INDArray xt, INDArray t, Conditioning c) {
         Checks.require(xt.rank() == 4 && xt.size(1) == config.inChannels(), "AdmUNet", "xt",
                 java.util.Arrays.toString(xt.shape()), "must be [b, " + config.inChannels() + ", h, w]");
         Checks.require(t.length() == xt.size(0), "AdmUNet", "t", java.util.Arrays.toString(t.shape()),
@@ -201,10 +208,10 @@ public final class AdmUNet implements DenoisingModel {
             feed.put("cond." + config.embedName(), cond.castTo(DataType.FLOAT));
         }
         if (!config.predictVarianceValue()) {
-            return DiffusionOutput.of(sd.output(feed, "prediction").get("prediction"));
+            return DiffusionOutput.of(Workspaces.detach(sd.output(feed, "prediction").get("prediction")));
         }
         Map<String, INDArray> out = sd.output(feed, "prediction", "variance_value");
-        return DiffusionOutput.of(out.get("prediction"), out.get("variance_value"));
+        return DiffusionOutput.of(Workspaces.detach(out.get("prediction")), Workspaces.detach(out.get("variance_value")));
     }
 
     private SameDiff inferenceGraph(boolean conditional) {
