@@ -2,6 +2,7 @@ package org.diffusionlabs.jobs;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,7 +70,9 @@ class SparkTrainJobTest {
         assertTrue(Files.size(dir.resolve("spark/loss.png")) > 100);
     }
 
+    /** Slow (25-45 s on 2 shared cores): three Spark runs. */
     @Test
+    @Tag("slow")
     void localTwoWithTwoPartitionsTrainsAndResumes() throws IOException {
         // a constant learning rate: the schedule spans --max-steps, so a 4-step run would otherwise decay differently
         String[] constant = {"--set", "optimizer.decay=constant"};
