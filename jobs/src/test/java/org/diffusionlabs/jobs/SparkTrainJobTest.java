@@ -105,5 +105,8 @@ class SparkTrainJobTest {
         Cli.Result bad = Cli.run("train", "--out", dir.resolve("x").toString(), "--set", "spark.averaging_frequency=0");
         assertEquals(1, bad.code(), bad::toString);
         assertTrue(bad.err().contains("spark.averaging_frequency"), bad.err());
+        Cli.Result bench = Cli.run("bench", "--what", "spark-train", "--config", "tiny", "--batch", "3", "--partitions", "2");
+        assertEquals(2, bench.code(), bench::toString);
+        assertTrue(bench.err().contains("multiple of --partitions"), bench.err());
     }
 }
