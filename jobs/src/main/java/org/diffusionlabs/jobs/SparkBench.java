@@ -49,28 +49,9 @@ final class SparkBench {
         err.printf("bench spark-train on %s: total batch %d, %d warm-up + %d timed rounds of %d steps; Spark %s with %d "
                 + "partitions of %d%n", configName, batch, warmup, iters, k, master, partitions, batch / partitions);
 
-        // the single machine at the same total batch
-        TrainingSpec single = spec(model, batch, steps, seed);
-        TrainingSpec.Built built = single.build();
-        double[] singleTimed = {0};
         long untimed = (long) warmup * k;
-        single.trainer(built, data, batch).run(Trainer.State.start(seed, n), steps, Long.MAX_VALUE, 0,
-                new Trainer.Listener() {
-                    @Override
-                    public void onStep(long step, Map<String, Double> losses, double lr, double seconds) {
-                        if (step > untimed) {
-                            singleTimed[0] += seconds;
-                        }
-                        if (step % k == 0) {
-                            err.printf("  single machine step %d/%d: %.3f s/step%n", step, steps, seconds);
-                        }
-                    }
-
-                    @Override
-                    public void onCheckpoint(long step) {
-                    }
-                });
-        double singleRate = batch * (double) (steps - untimed) / singleTimed[0];
+        double singleRate = batch * (double) (steps - untimed) / singleMachine(model, data, batch, k, steps, untimed, seed, err);
+        System.gc(); // frees the single machine's off-heap arrays before Spark builds its models
 
         // Spark: P partitions of batch / P
         SparkSession spark = SparkTrain.session(master, "diffusion bench spark-train");
@@ -117,6 +98,7 @@ final class SparkBench {
         json.put("single_images_per_s", singleRate);
         json.put("spark_images_per_s", sparkRate);
         json.put("overhead", overhead);
+        json.put("peak_rss_mb", ProcessMemory.peakRssMb());
         json.put("omp_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
         if (asJson) {
             out.println(json);
@@ -125,6 +107,31 @@ final class SparkBench {
                     + "overhead %.1f %%%n", configName, batch, singleRate, master, partitions, k, sparkRate, 100 * overhead);
         }
         return Command.OK;
+    }
+
+    /** Seconds of the timed steps of the single machine at total batch {@code batch} (its model is dropped after). */
+    private static double singleMachine(ModelSpec model, LabeledImages data, int batch, int k, long steps, long untimed,
+                                        long seed, PrintStream err) {
+        TrainingSpec single = spec(model, batch, steps, seed);
+        TrainingSpec.Built built = single.build();
+        double[] singleTimed = {0};
+        single.trainer(built, data, batch).run(Trainer.State.start(seed, data.size()), steps, Long.MAX_VALUE, 0,
+                new Trainer.Listener() {
+                    @Override
+                    public void onStep(long step, Map<String, Double> losses, double lr, double seconds) {
+                        if (step > untimed) {
+                            singleTimed[0] += seconds;
+                        }
+                        if (step % k == 0) {
+                            err.printf("  single machine step %d/%d: %.3f s/step%n", step, steps, seconds);
+                        }
+                    }
+
+                    @Override
+                    public void onCheckpoint(long step) {
+                    }
+                });
+        return singleTimed[0];
     }
 
     private static TrainingSpec spec(ModelSpec model, int batch, long steps, long seed) {
