@@ -178,6 +178,11 @@ public final class DiffusionTrainer {
             }
 
             @Override
+            public boolean stopRequested() {
+                return listener.stopRequested();
+            }
+
+            @Override
             public void onCheckpoint(long s) {
                 if (checkpoints != null) {
                     save(model, s, first, json);
@@ -186,6 +191,7 @@ public final class DiffusionTrainer {
                 listener.onCheckpoint(s);
             }
         };
+        listener.onStart(model, step);
         long end = new SparkTrainer(spec, config, imageSize).run(rows, model, step, maxSteps, wrapped);
         if (checkpoints != null && lastSaved[0] != end && (checkpoints.steps().isEmpty()
                 || checkpoints.steps().get(checkpoints.steps().size() - 1) != end)) {

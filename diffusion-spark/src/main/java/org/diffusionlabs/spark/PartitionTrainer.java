@@ -10,8 +10,10 @@ import org.diffusionlabs.training.NonFiniteLossException;
 import org.diffusionlabs.training.Seeds;
 import org.diffusionlabs.training.Trainer;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +63,17 @@ public final class PartitionTrainer implements Function2<Integer, Iterator<Image
 
     /** The local steps of {@code partition} on {@code data} from {@code state} (also usable without Spark). */
     PartitionResult train(int partition, WeightSnapshot state, LabeledImages data) {
-        TrainingSpec.Built model = spec.build();
+        // a pooled model is only reused when the optimiser state is restored too (all of its state is then the broadcast's)
+        TrainingSpec.Built model = withOptimizer ? ModelPool.take(spec) : spec.build();
         state.restoreInto(model, withOptimizer);
+        PartitionResult result = train(partition, model, data);
+        if (withOptimizer) {
+            ModelPool.give(spec, model);
+        }
+        return result;
+    }
+
+    private PartitionResult train(int partition, TrainingSpec.Built model, LabeledImages data) {
         int batch = Math.min(spec.batch(), data.size());
         long perStep = (long) batch * spec.gradAccum();
         DataCursor cursor = DataCursor.at(Seeds.data(spec.seed(), partition), data.size(), firstStep * perStep);
@@ -88,5 +99,38 @@ public final class PartitionTrainer implements Function2<Integer, Iterator<Image
                     + (firstStep + localSteps));
         }
         return new PartitionResult(partition, end, perStep * localSteps, losses, null);
+    }
+
+    /**
+     * Built models kept per executor JVM between rounds: building the SameDiff graph and warming its array cache
+     * costs seconds per round otherwise. Each running task takes its own; a task that fails drops it. Only the
+     * newest spec is kept (a new fit with another spec empties the pool). Results are unchanged: every trained array,
+     * the EMA and the optimiser state are overwritten from the broadcast before the first step.
+     */
+    static final class ModelPool {
+        /** The spec as JSON: records holding arrays (the U-Net configuration) do not compare by value. */
+        private static String pooled;
+        private static final Deque<TrainingSpec.Built> FREE = new ArrayDeque<>();
+
+        private ModelPool() {}
+
+        static TrainingSpec.Built take(TrainingSpec spec) {
+            String key = spec.json();
+            synchronized (ModelPool.class) {
+                if (key.equals(pooled) && !FREE.isEmpty()) {
+                    return FREE.pop();
+                }
+            }
+            return spec.build();
+        }
+
+        static synchronized void give(TrainingSpec spec, TrainingSpec.Built model) {
+            String key = spec.json();
+            if (!key.equals(pooled)) {
+                pooled = key;
+                FREE.clear();
+            }
+            FREE.push(model);
+        }
     }
 }

@@ -36,6 +36,19 @@ public final class SparkTrainer {
         /** After each round, once the average is loaded (before {@link #onCheckpoint}). */
         default void onRound(Round round) {
         }
+
+        /**
+         * Once, before the first round: the driver's model (built from the spec and restored from a checkpoint when
+         * resuming) and the step it starts from. The model is updated in place after every round (e.g. to sample from
+         * its EMA weights in {@link #onRound}).
+         */
+        default void onStart(TrainingSpec.Built model, long step) {
+        }
+
+        /** Asked after every round (after {@link #onCheckpoint}): true ends training there (e.g. a time limit). */
+        default boolean stopRequested() {
+            return false;
+        }
     }
 
     /**
@@ -96,6 +109,9 @@ public final class SparkTrainer {
             listener.onRound(summary);
             if (config.checkpointEveryRounds() > 0 && step % k == 0 && (step / k) % config.checkpointEveryRounds() == 0) {
                 listener.onCheckpoint(step);
+            }
+            if (listener.stopRequested()) {
+                break;
             }
         }
         return step;

@@ -48,7 +48,9 @@ public final class BenchCommand extends OptionCommand {
     @Override
     protected String synopsis() {
         return "--config small|tutorial|tiny|C.json --batch B [--what train|ddim|ddpm] [--iters N] [--warmup W] "
-                + "[--steps S] [--seed S] [--json]";
+                + "[--steps S] [--seed S] [--json]\n"
+                + "       --what spark-train --config NAME --batch B [--master local[2]] [--partitions 2] "
+                + "[--averaging-frequency 8] [--iters R] [--warmup W] [--json]";
     }
 
     @Override
@@ -56,6 +58,10 @@ public final class BenchCommand extends OptionCommand {
         return "Images are 1x32x32 digits conditioned on a 768-wide embedding ('digit'); guidance 2, p = 0.1.\n"
                 + "train: one full optimiser step per iteration (hybrid loss, AdamW, dropout 0.1).\n"
                 + "ddim: a DDIM loop of --steps updates (default 50, eta 0); ddpm: --steps strided steps (default 250).\n"
+                + "spark-train: Spark parameter averaging (--master, default local[2]; --partitions P, default 2; k =\n"
+                + "--averaging-frequency, default 8; P partitions of B/P images each) against the single machine at the\n"
+                + "same total batch B, both for W warm-up + R timed rounds of k steps (defaults 1 + 3); images/s of\n"
+                + "both and the overhead 1 - spark/single.\n"
                 + "--json prints one object with images_per_s (median), images_per_s_best, gflops, peak_rss_mb, ...";
     }
 
@@ -69,6 +75,9 @@ public final class BenchCommand extends OptionCommand {
                 Option.valued("warmup", "W", "untimed iterations first (default 5 for train: SameDiff's array cache needs ~3 steps to warm up; 1 for sampling)"),
                 Option.valued("steps", "S", "sampling steps (ddim default 50, ddpm default 250)"),
                 Option.valued("seed", "S", "random seed (default 0)"),
+                Option.valued("master", "M", "spark-train: the Spark master (default local[2])"),
+                Option.valued("partitions", "P", "spark-train: partitions (default 2; B must be a multiple)"),
+                Option.valued("averaging-frequency", "K", "spark-train: steps between averagings (default 8)"),
                 Option.flag("json", "print one JSON object to stdout"));
     }
 
@@ -77,8 +86,19 @@ public final class BenchCommand extends OptionCommand {
         String configName = args.required("config");
         int batch = positive(args.requiredInt("batch"), "batch");
         String what = args.string("what").orElse("train");
-        if (!List.of("train", "ddim", "ddpm").contains(what)) {
-            throw new UsageException("option --what must be train, ddim or ddpm, got '" + what + "'");
+        if (!List.of("train", "ddim", "ddpm", "spark-train").contains(what)) {
+            throw new UsageException("option --what must be train, ddim, ddpm or spark-train, got '" + what + "'");
+        }
+        if (what.equals("spark-train")) {
+            int partitions = positive(args.optionalInt("partitions").orElse(2), "partitions");
+            if (batch % partitions != 0) {
+                throw new UsageException("option --batch (" + batch + ") must be a multiple of --partitions (" + partitions + ")");
+            }
+            return SparkBench.run(configName, batch, args.string("master").orElse("local[2]"), partitions,
+                    positive(args.optionalInt("averaging-frequency").orElse(8), "averaging-frequency"),
+                    nonNegative(args.optionalInt("warmup").orElse(1), "warmup"),
+                    positive(args.optionalInt("iters").orElse(3), "iters"), args.optionalInt("seed").orElse(0),
+                    args.flag("json"), out, err);
         }
         boolean train = what.equals("train");
         int iters = positive(args.optionalInt("iters").orElse(train ? 5 : 3), "iters");

@@ -45,7 +45,8 @@ public final class TrainCommand extends OptionCommand {
 
     @Override
     protected String synopsis() {
-        return "[--config C.conf] --out RUN [--max-steps N] [--max-minutes M] [--seed S] [--resume latest] [--set key=value ...]";
+        return "[--config C.conf] --out RUN [--max-steps N] [--max-minutes M] [--seed S] [--resume latest]\n"
+                + "       [--master local[N]|spark://HOST:PORT|yarn [--partitions P] [--averaging-frequency K]] [--set key=value ...]";
     }
 
     @Override
@@ -56,7 +57,12 @@ public final class TrainCommand extends OptionCommand {
                 + "sample grids every train.sample_every steps to RUN/samples/step-<N>.png, the resolved configuration\n"
                 + "to RUN/config.json. --resume latest continues from the newest valid checkpoint.\n"
                 + "Training images: data.source = mnist-embedded, an IDX file, an image folder or Parquet (any Hadoop\n"
-                + "location; see conf/mnist.conf); images skipped under data.on_invalid = skip are counted on stderr.";
+                + "location; see conf/mnist.conf); images skipped under data.on_invalid = skip are counted on stderr.\n"
+                + "With --master (or under spark-submit, which sets spark.master) the same run trains on Spark by parameter\n"
+                + "averaging (docs/spark.md): P partitions (spark.partitions; default: the master's parallelism) each train\n"
+                + "K optimiser steps (spark.averaging_frequency) between averagings; checkpoints, metrics, loss curve and\n"
+                + "sample grids are the single machine's, train.checkpoint_every is rounded up to whole rounds.\n"
+                + "--master local[1] writes the same weights as the single machine, byte for byte.";
     }
 
     @Override
@@ -68,6 +74,10 @@ public final class TrainCommand extends OptionCommand {
                 Option.valued("max-minutes", "M", "stop after M minutes, with a checkpoint (train.max_minutes)"),
                 Option.valued("seed", "S", "random seed (train.seed)"),
                 Option.valued("resume", "latest", "continue from the newest valid checkpoint of RUN"),
+                Option.valued("master", "M", "train on Spark: local[N], spark://HOST:PORT, yarn, ... (default: spark.master "
+                        + "under spark-submit, else one machine without Spark)"),
+                Option.valued("partitions", "P", "Spark: data partitions = model replicas (spark.partitions)"),
+                Option.valued("averaging-frequency", "K", "Spark: local steps between averagings (spark.averaging_frequency)"),
                 Option.repeated("set", "key=value", "override one configuration key"));
     }
 
@@ -80,6 +90,12 @@ public final class TrainCommand extends OptionCommand {
         if (args.string("max-minutes").isPresent()) {
             overrides.add("train.max_minutes=" + args.real("max-minutes", 0));
         }
+        args.optionalInt("partitions").ifPresent(v -> overrides.add("spark.partitions=" + v));
+        args.optionalInt("averaging-frequency").ifPresent(v -> overrides.add("spark.averaging_frequency=" + v));
+        String master = args.string("master").orElse(System.getProperty("spark.master"));
+        if (master == null && (args.string("partitions").isPresent() || args.string("averaging-frequency").isPresent())) {
+            throw new UsageException("options --partitions and --averaging-frequency need --master");
+        }
         Optional<String> resume = args.string("resume");
         if (resume.isPresent() && !resume.get().equals("latest")) {
             throw new UsageException("option --resume takes 'latest', got '" + resume.get() + "'");
@@ -87,15 +103,15 @@ public final class TrainCommand extends OptionCommand {
         Config config = JobConfigs.load("mnist.conf", args.string("config").orElse(null), overrides);
         TrainRecipe recipe = new TrainRecipe(config);
         try {
-            return train(recipe, run, resume.isPresent(), err);
+            return train(recipe, run, resume.isPresent(), master, err);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
-    private static int train(TrainRecipe recipe, String run, boolean resume, PrintStream err) throws IOException {
+    private static int train(TrainRecipe recipe, String run, boolean resume, String master, PrintStream err)
+            throws IOException {
         Config c = recipe.config;
-        long seed = c.getLong("train.seed");
         DataSource.Loaded loaded = recipe.trainingData();
         LabeledImages data = loaded.data();
         err.printf("data: %s: %,d training images%n", loaded.description(), data.size());
@@ -104,6 +120,36 @@ public final class TrainCommand extends OptionCommand {
                     loaded.skippedExamples().size());
             loaded.skippedExamples().forEach(m -> err.println("  " + m));
         }
+        HadoopStorage runDir = new HadoopStorage(run);
+        CheckpointStore store = new CheckpointStore(new HadoopStorage(run + "/checkpoints"), c.getInt("train.keep_last"));
+        write(runDir, "config.json", recipe.json());
+        double minutes = c.getDouble("train.max_minutes");
+        long deadline = minutes > 0 ? System.nanoTime() + (long) (minutes * 60e9) : Long.MAX_VALUE;
+        RunLog log = new RunLog(recipe, run, runDir, new MetricsLog(runDir, "metrics.jsonl", resume), deadline, err);
+        long end = master != null ? SparkTrain.run(recipe, data, run, store, resume, master, log)
+                : trainLocally(recipe, data, run, store, resume, log);
+        log.progress.done();
+        log.plot();
+        if (log.samples.enabled() && !log.samples.written(end)) {
+            log.sample(end);
+        }
+        long maxSteps = c.getLong("train.max_steps");
+        err.printf("done: %d steps; checkpoints in %s/checkpoints%n", end, run);
+        if (end < maxSteps) {
+            err.printf("note: stopped by the time limit (train.max_minutes = %s) at step %d of %d, so the learning rate had "
+                    + "not finished its %s decay; --max-steps %d would fit the same time with a complete schedule "
+                    + "(resume with --resume latest to finish this one)%n", minutes, end, maxSteps,
+                    c.getString("optimizer.decay"), end);
+        }
+        return OK;
+    }
+
+    /** The single-machine loop ({@link Trainer}); returns the step reached. */
+    private static long trainLocally(TrainRecipe recipe, LabeledImages data, String run, CheckpointStore store,
+                                     boolean resume, RunLog log) throws IOException {
+        Config c = recipe.config;
+        PrintStream err = log.err;
+        long seed = c.getLong("train.seed");
         TrainRecipe.Model model = recipe.build(seed);
         TrainingGraph graph = TrainingGraph.build(model.unet(), model.guidance(), model.encoder(), recipe.loss,
                 recipe.prediction, recipe.unet.dropout(), c.getDouble("diffusion.vlb_weight"));
@@ -111,8 +157,6 @@ public final class TrainCommand extends OptionCommand {
         TrainStep step = new TrainStep(graph, recipe.schedule, adam, c.getDouble("optimizer.clip_norm"));
         Ema ema = new Ema(graph.trainables(), c.getDouble("ema.decay"), c.getBoolean("ema.warmup"));
         Trainer trainer = new Trainer(step, ema, recipe.learningRate(), data, c.getInt("train.batch"), recipe.gradAccum);
-        HadoopStorage runDir = new HadoopStorage(run);
-        CheckpointStore store = new CheckpointStore(new HadoopStorage(run + "/checkpoints"), c.getInt("train.keep_last"));
         Trainer.State state = Trainer.State.start(seed, data.size());
         if (resume) {
             Optional<Checkpoint> latest = store.latest(msg -> err.println("skipping checkpoint " + msg));
@@ -123,60 +167,109 @@ public final class TrainCommand extends OptionCommand {
                 err.printf("resumed from %s/checkpoints/%s%n", run, CheckpointStore.directory(state.step));
             }
         }
-        write(runDir, "config.json", recipe.json());
-        long maxSteps = c.getLong("train.max_steps");
-        double minutes = c.getDouble("train.max_minutes");
-        long deadline = minutes > 0 ? System.nanoTime() + (long) (minutes * 60e9) : Long.MAX_VALUE;
-        err.printf("training %,d parameters on %,d images, batch %d%s, predicting %s, steps %d..%d%s%n",
-                model.unet().parameters().count(), data.size(), c.getInt("train.batch"),
-                recipe.gradAccum > 1 ? " x " + recipe.gradAccum + " micro-batches" : "", c.getString("diffusion.prediction"),
-                state.step, maxSteps, minutes > 0 ? ", at most " + minutes + " min" : "");
-        MetricsLog metrics = new MetricsLog(runDir, "metrics.jsonl", resume);
-        String name = HadoopFiles.path(run).getName();
-        TrainingSamples samples = new TrainingSamples(recipe, runDir);
-        Progress progress = new Progress(err, maxSteps, state.step, c.getInt("train.log_every"), deadline);
+        log.start(model.unet().parameters().count(), data.size(), state.step, graph, ema, "");
         Trainer.State[] current = {state};
         Trainer.Listener listener = new Trainer.Listener() {
             @Override
             public void onStep(long s, Map<String, Double> losses, double lr, double seconds) {
-                progress.step(s, losses.get(TrainingGraph.LOSS));
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("step", s);
-                row.putAll(losses);
-                row.put("lr", lr);
-                row.put("seconds", seconds);
-                metrics.add(row);
-                if (!Double.isFinite(losses.get(TrainingGraph.LOSS))) {
-                    throw new IllegalStateException("non-finite loss at step " + s);
-                }
-                if (samples.due(s)) {
-                    sample(samples, s, graph, ema, run, err);
+                log.step(s, losses, lr, seconds);
+                if (log.samples.due(s)) {
+                    log.sample(s);
                 }
             }
 
             @Override
             public void onCheckpoint(long s) {
-                save(store, step, ema, current[0], recipe, metrics, err);
-                plot(runDir, metrics, name, err);
+                save(store, step, ema, current[0], recipe, log.metrics, err);
+                log.plot();
             }
         };
-        current[0] = trainer.run(state, maxSteps, deadline, c.getInt("train.checkpoint_every"), listener);
-        progress.done();
+        current[0] = trainer.run(state, c.getLong("train.max_steps"), log.deadline, c.getInt("train.checkpoint_every"),
+                listener);
         if (store.steps().isEmpty() || store.steps().get(store.steps().size() - 1) != current[0].step) {
-            save(store, step, ema, current[0], recipe, metrics, err);
+            save(store, step, ema, current[0], recipe, log.metrics, err);
         }
-        plot(runDir, metrics, name, err);
-        if (samples.enabled() && !samples.written(current[0].step)) {
-            sample(samples, current[0].step, graph, ema, run, err);
+        return current[0].step;
+    }
+
+    /**
+     * What both trainers report to: the progress line, the metrics log (a non-finite loss ends the run), the loss
+     * curve and the sample grids.
+     */
+    static final class RunLog {
+        final TrainRecipe recipe;
+        final String run;
+        final HadoopStorage runDir;
+        final MetricsLog metrics;
+        final TrainingSamples samples;
+        final long deadline;
+        final PrintStream err;
+        private final String name;
+        Progress progress;
+        private TrainingGraph graph;
+        private Ema ema;
+
+        RunLog(TrainRecipe recipe, String run, HadoopStorage runDir, MetricsLog metrics, long deadline, PrintStream err) {
+            this.recipe = recipe;
+            this.run = run;
+            this.runDir = runDir;
+            this.metrics = metrics;
+            this.samples = new TrainingSamples(recipe, runDir);
+            this.deadline = deadline;
+            this.err = err;
+            this.name = HadoopFiles.path(run).getName();
         }
-        err.printf("done: %d steps; checkpoints in %s/checkpoints%n", current[0].step, run);
-        if (current[0].step < maxSteps) {
-            err.printf("note: stopped by the time limit (train.max_minutes = %s) at step %d of %d, so the learning rate had "
-                    + "not finished its %s decay; --max-steps %d would fit the same time with a complete schedule "
-                    + "(resume with --resume latest to finish this one)%n", minutes, current[0].step, maxSteps,
-                    c.getString("optimizer.decay"), current[0].step);
+
+        /** Training starts at {@code from} with this model (sampled from by {@link #sample}). */
+        void start(long parameters, int images, long from, TrainingGraph g, Ema e, String how) {
+            Config c = recipe.config;
+            this.graph = g;
+            this.ema = e;
+            long maxSteps = c.getLong("train.max_steps");
+            double minutes = c.getDouble("train.max_minutes");
+            err.printf("training %,d parameters on %,d images, batch %d%s, predicting %s, steps %d..%d%s%s%n",
+                    parameters, images, c.getInt("train.batch"),
+                    recipe.gradAccum > 1 ? " x " + recipe.gradAccum + " micro-batches" : "",
+                    c.getString("diffusion.prediction"), from, maxSteps, minutes > 0 ? ", at most " + minutes + " min" : "",
+                    how);
+            progress = new Progress(err, maxSteps, from, c.getInt("train.log_every"), deadline);
         }
-        return OK;
+
+        void step(long s, Map<String, Double> losses, double lr, double seconds) {
+            progress.step(s, losses.get(TrainingGraph.LOSS));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("step", s);
+            row.putAll(losses);
+            row.put("lr", lr);
+            row.put("seconds", seconds);
+            metrics.add(row);
+            if (!Double.isFinite(losses.get(TrainingGraph.LOSS))) {
+                throw new IllegalStateException("non-finite loss at step " + s);
+            }
+        }
+
+        /**
+         * Redraws {@code RUN/loss.png} from every logged row. The plot is a convenience: a JVM whose AWT cannot draw
+         * (no fonts) fails with errors, not exceptions, and that must not end a training run, so it is reported and
+         * skipped.
+         */
+        void plot() {
+            try (OutputStream o = runDir.create("loss.png")) {
+                o.write(LossCurvePlot.png(metrics.rows(), name));
+            } catch (IOException | RuntimeException | LinkageError | AWTError | InternalError e) {
+                err.printf("%nloss.png not written: %s%n", e);
+            }
+        }
+
+        void sample(long s) {
+            long t0 = System.nanoTime();
+            try {
+                String path = samples.write(s, graph, ema);
+                err.printf("%nsample grid %s/%s written in %.1f s%n", run, path, (System.nanoTime() - t0) / 1e9);
+            } catch (IOException e) {
+                throw new UncheckedIOException("sample grid at step " + s + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     private static void save(CheckpointStore store, TrainStep step, Ema ema, Trainer.State state, TrainRecipe recipe,
@@ -187,29 +280,6 @@ public final class TrainCommand extends OptionCommand {
             err.printf("%ncheckpoint %s written%n", dir);
         } catch (IOException e) {
             throw new UncheckedIOException("checkpoint at step " + state.step + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Redraws {@code RUN/loss.png} from every logged row. The plot is a convenience: a JVM whose AWT cannot draw (no
-     * fonts) fails with errors, not exceptions, and that must not end a training run, so it is reported and skipped.
-     */
-    private static void plot(HadoopStorage runDir, MetricsLog metrics, String name, PrintStream err) {
-        try (OutputStream o = runDir.create("loss.png")) {
-            o.write(LossCurvePlot.png(metrics.rows(), name));
-        } catch (IOException | RuntimeException | LinkageError | AWTError | InternalError e) {
-            err.printf("%nloss.png not written: %s%n", e);
-        }
-    }
-
-    private static void sample(TrainingSamples samples, long s, TrainingGraph graph, Ema ema, String run,
-                               PrintStream err) {
-        long t0 = System.nanoTime();
-        try {
-            String path = samples.write(s, graph, ema);
-            err.printf("%nsample grid %s/%s written in %.1f s%n", run, path, (System.nanoTime() - t0) / 1e9);
-        } catch (IOException e) {
-            throw new UncheckedIOException("sample grid at step " + s + ": " + e.getMessage(), e);
         }
     }
 

@@ -81,6 +81,11 @@ final class TrainRecipe {
             }
             positive("train.sample_per_label");
             positive("sample.steps");
+            if (config.getInt("spark.partitions") < 0) {
+                throw new IllegalArgumentException("configuration key spark.partitions must be >= 0 (0 = the master's "
+                        + "parallelism), got " + config.getInt("spark.partitions"));
+            }
+            positive("spark.averaging_frequency");
         } catch (ConfigException e) {
             throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
         }
