@@ -21,29 +21,21 @@ import java.util.List;
  * already decoded {@code array<float>}/{@code array<double>} of planar values in [0, 1] (square, of the configured
  * channels). Undecodable images follow {@link HandleInvalid}.
  */
-public final class DecodeImages extends RowTransformer<DecodeImages> {
+public final class DecodeImages extends ColumnTransformer<DecodeImages> {
     private static final long serialVersionUID = 1L;
     private static final String OWNER = "DecodeImages";
     static final String[] STRUCT_FIELDS = {"height", "width", "nChannels", "mode", "data"};
-    private String inputCol = "image";
-    private String outputCol = "pixels";
     private int channels = 1;
     private int size;
     private boolean resize = true;
 
+    public DecodeImages() {
+        super("image", "pixels");
+    }
+
     @Override
     protected String owner() {
         return OWNER;
-    }
-
-    public DecodeImages setInputCol(String c) {
-        this.inputCol = Checks.notNull(c, OWNER, "inputCol");
-        return this;
-    }
-
-    public DecodeImages setOutputCol(String c) {
-        this.outputCol = Checks.notNull(c, OWNER, "outputCol");
-        return this;
     }
 
     /** 1 (grey, default) or 3 (RGB); other inputs are converted. */

@@ -20,16 +20,15 @@ import java.util.List;
  * table as {@code array<float>} (e.g. a trained model's {@code encoder.weight}, {@link #fromModel}). Null labels and
  * labels out of range are invalid rows ({@link HandleInvalid}).
  */
-public final class LabelConditioning extends RowTransformer<LabelConditioning> {
+public final class LabelConditioning extends ColumnTransformer<LabelConditioning> {
     private static final long serialVersionUID = 1L;
     private static final String OWNER = "LabelConditioning";
     private final int classes;
-    private String inputCol = "label";
-    private String outputCol = "cond";
     private float[] table;
     private int dim;
 
     public LabelConditioning(int classes) {
+        super("label", "cond");
         this.classes = Checks.positive(classes, OWNER, "classes");
     }
 
@@ -44,16 +43,6 @@ public final class LabelConditioning extends RowTransformer<LabelConditioning> {
     @Override
     protected String owner() {
         return OWNER;
-    }
-
-    public LabelConditioning setInputCol(String c) {
-        this.inputCol = Checks.notNull(c, OWNER, "inputCol");
-        return this;
-    }
-
-    public LabelConditioning setOutputCol(String c) {
-        this.outputCol = Checks.notNull(c, OWNER, "outputCol");
-        return this;
     }
 
     /** A [classes, dim] table, row-major: the output becomes the label's row. */

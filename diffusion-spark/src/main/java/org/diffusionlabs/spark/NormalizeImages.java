@@ -13,26 +13,18 @@ import java.util.List;
  * (x·2 − 1, as {@code Normalize.toSigned}); optionally checks the length (channels·size·size). Nulls, non-finite
  * values, values outside [0, 1] and wrong lengths are invalid rows ({@link HandleInvalid}).
  */
-public final class NormalizeImages extends RowTransformer<NormalizeImages> {
+public final class NormalizeImages extends ColumnTransformer<NormalizeImages> {
     private static final long serialVersionUID = 1L;
     private static final String OWNER = "NormalizeImages";
-    private String inputCol = "pixels";
-    private String outputCol = "image";
     private int length;
+
+    public NormalizeImages() {
+        super("pixels", "image");
+    }
 
     @Override
     protected String owner() {
         return OWNER;
-    }
-
-    public NormalizeImages setInputCol(String c) {
-        this.inputCol = Checks.notNull(c, OWNER, "inputCol");
-        return this;
-    }
-
-    public NormalizeImages setOutputCol(String c) {
-        this.outputCol = Checks.notNull(c, OWNER, "outputCol");
-        return this;
     }
 
     /** Expected values per row (channels·size·size); 0 (default) accepts any length. */

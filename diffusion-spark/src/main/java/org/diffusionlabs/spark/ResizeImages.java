@@ -17,27 +17,19 @@ import java.util.List;
  * to c·size·size with {@code Resize}'s bilinear filter (Pillow's, as the single-machine reader resizes). A length that
  * is not c·s·s, a null or non-finite value is an invalid row ({@link HandleInvalid}).
  */
-public final class ResizeImages extends RowTransformer<ResizeImages> {
+public final class ResizeImages extends ColumnTransformer<ResizeImages> {
     private static final long serialVersionUID = 1L;
     private static final String OWNER = "ResizeImages";
-    private String inputCol = "pixels";
-    private String outputCol = "resized";
     private int channels = 1;
     private int size;
+
+    public ResizeImages() {
+        super("pixels", "resized");
+    }
 
     @Override
     protected String owner() {
         return OWNER;
-    }
-
-    public ResizeImages setInputCol(String c) {
-        this.inputCol = Checks.notNull(c, OWNER, "inputCol");
-        return this;
-    }
-
-    public ResizeImages setOutputCol(String c) {
-        this.outputCol = Checks.notNull(c, OWNER, "outputCol");
-        return this;
     }
 
     public ResizeImages setChannels(int c) {

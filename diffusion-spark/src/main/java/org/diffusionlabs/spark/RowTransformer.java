@@ -55,7 +55,7 @@ public abstract class RowTransformer<T extends RowTransformer<T>> implements Ser
     protected abstract String owner();
 
     @SuppressWarnings("unchecked")
-    private T self() {
+    protected T self() {
         return (T) this;
     }
 
