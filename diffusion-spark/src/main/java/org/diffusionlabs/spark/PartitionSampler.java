@@ -33,6 +33,7 @@ public final class PartitionSampler {
 
     /** {@code buildSeed}: the training seed, so arrays that do not train (fixed null embeddings) match training's. */
     public PartitionSampler(ModelSpec spec, long buildSeed, WeightSnapshot weights, SamplingSettings settings) {
+        TaskThreads.apply();
         this.spec = spec;
         this.s = settings;
         this.model = spec.build(buildSeed);

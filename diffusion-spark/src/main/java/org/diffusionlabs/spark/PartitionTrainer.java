@@ -54,6 +54,7 @@ public final class PartitionTrainer implements Function2<Integer, Iterator<Image
 
     @Override
     public Iterator<PartitionResult> call(Integer partition, Iterator<ImageRow> rows) {
+        TaskThreads.apply();
         LabeledImages data = ImageRows.stack(rows, spec.model().unet().inChannels(), imageSize, spec.model().classes());
         if (data == null) {
             return Collections.emptyIterator();
