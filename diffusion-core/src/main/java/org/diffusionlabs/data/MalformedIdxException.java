@@ -1,12 +1,12 @@
 package org.diffusionlabs.data;
 
-import java.io.IOException;
+import org.diffusionlabs.io.MalformedFileException;
 
 /**
  * An IDX file (or stream) that violates the format or does not match its partner file. The message starts with the
  * {@link Reason} and names the file and the bad value, so a caller can tell a bad file from an I/O failure.
  */
-public final class MalformedIdxException extends IOException {
+public final class MalformedIdxException extends MalformedFileException {
     private static final long serialVersionUID = 1L;
 
     /** What is wrong with the input. */
@@ -27,20 +27,17 @@ public final class MalformedIdxException extends IOException {
         BAD_GZIP
     }
 
-    private final Reason reason;
 
     public MalformedIdxException(Reason reason, String message) {
-        super(reason + ": " + message);
-        this.reason = reason;
+        super(reason, message, null);
     }
 
     public MalformedIdxException(Reason reason, String message, Throwable cause) {
-        super(reason + ": " + message, cause);
-        this.reason = reason;
+        super(reason, message, cause);
     }
 
     /** The category of the defect. */
     public Reason reason() {
-        return reason;
+        return (Reason) category();
     }
 }

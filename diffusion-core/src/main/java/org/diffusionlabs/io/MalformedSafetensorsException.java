@@ -1,13 +1,12 @@
 package org.diffusionlabs.io;
 
-import java.io.IOException;
 
 /**
  * A safetensors file (or stream) that violates the format. Thrown for every structural problem so that
  * callers can tell a bad file from an I/O failure and react to the specific {@link Reason}; the message
  * names the offending tensor (when one is involved) and the bad value.
  */
-public final class MalformedSafetensorsException extends IOException {
+public final class MalformedSafetensorsException extends MalformedFileException {
     private static final long serialVersionUID = 1L;
 
     /** What is wrong with the file. */
@@ -34,20 +33,17 @@ public final class MalformedSafetensorsException extends IOException {
         TRUNCATED
     }
 
-    private final Reason reason;
 
     public MalformedSafetensorsException(Reason reason, String message) {
-        super(reason + ": " + message);
-        this.reason = reason;
+        super(reason, message, null);
     }
 
     public MalformedSafetensorsException(Reason reason, String message, Throwable cause) {
-        super(reason + ": " + message, cause);
-        this.reason = reason;
+        super(reason, message, cause);
     }
 
     /** The category of the defect. */
     public Reason reason() {
-        return reason;
+        return (Reason) category();
     }
 }
