@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes F32 safetensors files: a space-padded (multiple of 8) JSON header followed by each tensor's
@@ -91,7 +92,8 @@ final class SafetensorsWriter {
                 Checks.notNull(m.getKey(), OWNER, "metadata key");
                 Checks.notNull(m.getValue(), OWNER, "metadata[" + m.getKey() + "]");
             }
-            json.put(HeaderParser.METADATA_KEY, metadata);
+            // sorted: the same content gives the same bytes whatever the map's iteration order (Map.of varies per JVM)
+            json.put(HeaderParser.METADATA_KEY, new TreeMap<>(metadata));
         }
         long offset = 0;
         for (Map.Entry<String, INDArray> t : tensors.entrySet()) {

@@ -123,7 +123,7 @@ public final class TrainingGraph {
             cond = guidance.buildTraining(sd, cond, keeps);
         }
         SDVariable target = sd.placeHolder(TrainingFeed.TARGET, DataType.FLOAT, -1, c, -1, -1);
-        AdmUNet.Outputs out = unet.build(sd, xt, t, cond, dropout);
+        AdmUNet.Outputs out = unet.buildForTraining(sd, xt, t, cond, dropout);
         SDVariable diff = out.prediction().sub(target);
         SDVariable mse = sd.identity(MSE, diff.mul(diff).mean());
         SDVariable total = mse;

@@ -78,6 +78,18 @@ public final class AdmUNet implements DenoisingModel {
      * @param dropout res-block dropout (0 for inference graphs)
      */
     public Outputs build(SameDiff sd, SDVariable x, SDVariable t, Map<String, SDVariable> cond, double dropout) {
+        return buildGraph(sd, x, t, cond, dropout);
+    }
+
+    /**
+     * {@link #build} for a graph that will be differentiated: ops whose fused inference form would round the
+     * gradient differently keep their composed form (see {@code AdmLayers.silu}).
+     */
+    public Outputs buildForTraining(SameDiff sd, SDVariable x, SDVariable t, Map<String, SDVariable> cond, double dropout) {
+        return AdmLayers.differentiated(() -> buildGraph(sd, x, t, cond, dropout));
+    }
+
+    private Outputs buildGraph(SameDiff sd, SDVariable x, SDVariable t, Map<String, SDVariable> cond, double dropout) {
         Checks.require(config.timeEmbedDim() > 0, "AdmUNet", "timeEmbedDim", 0, "this U-Net has no timestep encoder");
         long d = config.dimResCond();
         AdmLayers.Linear time1 = AdmLayers.declareLinear(sd, params, "timestep_encoder.1", config.timeEmbedDim(), d);
