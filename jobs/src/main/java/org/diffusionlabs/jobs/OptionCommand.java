@@ -74,7 +74,12 @@ public abstract class OptionCommand implements Command {
     private static String describe(Throwable e) {
         String msg = e.getMessage();
         if (e instanceof OutOfMemoryError) {
-            return "out of memory (raise -Xmx through JAVA_OPTS)";
+            // JavaCPP's off-heap cap (maxphysicalbytes) and the Java heap fail with the same error type
+            boolean offHeap = msg != null && (msg.contains("physical") || msg.contains("Cannot allocate"));
+            return "out of memory" + (msg == null || msg.isBlank() ? "" : " (" + msg.strip() + ")")
+                    + (offHeap ? ": native arrays exceed the off-heap cap; raise DIFFUSION_MAX_PHYSICAL_BYTES (default 16G)"
+                            + " if the machine has the memory, or lower the batch"
+                            : ": raise -Xmx through JAVA_OPTS, or lower the batch");
         }
         return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
     }
