@@ -1,0 +1,194 @@
+package org.diffusionlabs.jobs;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real Spark standalone cluster on 127.0.0.1 for tests: one Master and {@code workers} Worker JVMs started from
+ * the test's own classpath (the Maven-resolved Spark jars, no Spark download), one core each. Workers launch
+ * executors through Spark's launcher, which needs a {@code SPARK_HOME} with a {@code jars/} directory: an empty
+ * one is made, and executors get the classpath through {@code spark.executor.extraClassPath} ({@link #driverConf}).
+ * Logs go to {@code dir/*.log} and are quoted by {@link #logTails} when a test fails. {@link #close} stops every
+ * JVM it started, executors included.
+ */
+final class LoopbackSparkCluster implements AutoCloseable {
+    private static final Pattern ALIVE = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
+    private final Path dir;
+    private final String classpath;
+    private final List<String> jvmOptions;
+    private final List<Process> processes = new ArrayList<>();
+    private final int masterPort;
+    private final int masterUiPort;
+    private final Thread shutdownHook = new Thread(this::close, "loopback-spark-cluster-cleanup");
+
+    LoopbackSparkCluster(Path dir, int workers, String workerMemory) throws IOException, InterruptedException {
+        this.dir = dir;
+        this.classpath = testClasspath();
+        this.jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")
+                        || a.equals("-XX:+IgnoreUnrecognizedVMOptions"))
+                .toList();
+        Files.createDirectories(dir.resolve("spark-home/jars"));
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        masterPort = freePort();
+        masterUiPort = freePort();
+        start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
+                String.valueOf(masterPort), "--webui-port", String.valueOf(masterUiPort));
+        for (int i = 0; i < workers; i++) {
+            Path work = Files.createDirectories(dir.resolve("worker-" + i));
+            start("worker-" + i, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
+                    "--memory", workerMemory, "--work-dir", work.toString(), "--webui-port", String.valueOf(freePort()),
+                    masterUrl());
+        }
+        awaitWorkers(workers, Duration.ofSeconds(90));
+    }
+
+    String masterUrl() {
+        return "spark://127.0.0.1:" + masterPort;
+    }
+
+    /** Driver settings for an application on this cluster (set as system properties before the SparkContext). */
+    List<String[]> driverConf() {
+        return List.of(
+                new String[] {"spark.driver.host", "127.0.0.1"},
+                new String[] {"spark.driver.bindAddress", "127.0.0.1"},
+                new String[] {"spark.executor.extraClassPath", classpath},
+                new String[] {"spark.executor.extraJavaOptions", String.join(" ", jvmOptions)},
+                new String[] {"spark.executor.cores", "1"},
+                new String[] {"spark.executor.memory", "1g"},
+                new String[] {"spark.ui.enabled", "false"});
+    }
+
+    /** The last lines of every log, for failure messages. */
+    String logTails() {
+        StringBuilder sb = new StringBuilder();
+        try (var logs = Files.walk(dir)) {
+            for (Path log : logs.filter(p -> p.getFileName().toString().endsWith(".log")
+                    || p.getFileName().toString().equals("stderr")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(log);
+                sb.append("\n--- ").append(dir.relativize(log)).append(" (last 15 lines)\n");
+                lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> sb.append(l).append('\n'));
+            }
+        } catch (IOException e) {
+            sb.append("(logs unreadable: ").append(e.getMessage()).append(")");
+        }
+        return sb.toString();
+    }
+
+    private void start(String name, String mainClass, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx512m");
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile());
+        pb.environment().put("SPARK_HOME", dir.resolve("spark-home").toString());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        // the launcher otherwise looks for a Spark source build's launcher/target/scala-* directories
+        String scalaVersion = scala.util.Properties.versionNumberString();
+        pb.environment().put("SPARK_SCALA_VERSION", scalaVersion.substring(0, scalaVersion.lastIndexOf('.')));
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        processes.add(pb.start());
+    }
+
+    private void awaitWorkers(int n, Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            for (Process p : processes) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("a cluster JVM exited with " + p.exitValue() + logTails());
+                }
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + masterUiPort
+                        + "/json/")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                Matcher m = ALIVE.matcher(r.body());
+                if (m.find()) {
+                    last = m.group(1) + " alive worker(s)";
+                    if (Integer.parseInt(m.group(1)) >= n) {
+                        return;
+                    }
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("the master did not report " + n + " alive workers within " + timeout + " ("
+                + last + ")" + logTails());
+    }
+
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException ignored) {
+            // already shutting down
+        }
+    }
+
+    /** The full classpath of this JVM, expanding surefire's manifest-only booter jar. */
+    static String testClasspath() {
+        String cp = System.getProperty("java.class.path");
+        String[] entries = cp.split(File.pathSeparator);
+        if (entries.length == 1 && entries[0].endsWith(".jar")) {
+            try (JarFile jar = new JarFile(entries[0])) {
+                String manifestPath = jar.getManifest().getMainAttributes().getValue("Class-Path");
+                if (manifestPath != null) {
+                    List<String> files = new ArrayList<>();
+                    for (String url : manifestPath.trim().split("\\s+")) {
+                        files.add(Paths.get(URI.create(url.startsWith("file:") ? url : "file:" + url)).toString());
+                    }
+                    return String.join(File.pathSeparator, files);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the classpath from " + entries[0], e);
+            }
+        }
+        return cp;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
