@@ -74,6 +74,14 @@ public final class ClassifierFreeGuidance implements DenoisingModel {
         return new ClassifierFreeGuidance(model, dimCond, p, Checks.finite(g, OWNER, "guidance"), nulls);
     }
 
+    /**
+     * The same adapter (sharing the same null-embedding arrays) around {@code other}, e.g. a replica of the model
+     * for another thread.
+     */
+    public ClassifierFreeGuidance withModel(DenoisingModel other) {
+        return new ClassifierFreeGuidance(Checks.notNull(other, OWNER, "model"), dimCond, p, guidance, nulls);
+    }
+
     /** Condition name → shape without the batch dimension, in guidance order (copies). */
     public Map<String, long[]> dimCond() {
         LinkedHashMap<String, long[]> out = new LinkedHashMap<>();

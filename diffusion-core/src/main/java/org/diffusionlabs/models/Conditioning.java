@@ -1,6 +1,7 @@
 package org.diffusionlabs.models;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -69,6 +70,21 @@ public final class Conditioning {
 
     public boolean isEmpty() {
         return inputs.isEmpty();
+    }
+
+    /**
+     * Rows {@code [from, to)} of every input (copies), for a shard of the batch: inputs are batch-first.
+     */
+    public Conditioning rows(long from, long to) {
+        LinkedHashMap<String, INDArray> out = new LinkedHashMap<>();
+        inputs.forEach((k, v) -> {
+            if (from < 0 || to > v.size(0) || from >= to) {
+                throw new IllegalArgumentException("Conditioning parameter rows given invalid value [" + from + ", " + to
+                        + ") for input " + k + " of " + v.size(0) + " rows");
+            }
+            out.put(k, v.get(NDArrayIndex.interval(from, to)).dup());
+        });
+        return new Conditioning(out);
     }
 
     /** Read-only view in insertion order. */

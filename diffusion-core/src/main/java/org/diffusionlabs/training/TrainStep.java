@@ -3,14 +3,17 @@ package org.diffusionlabs.training;
 import org.diffusionlabs.models.Conditioning;
 import org.diffusionlabs.nd.Checks;
 import org.diffusionlabs.nd.Rng;
+import org.diffusionlabs.nd.WorkerThreads;
 import org.diffusionlabs.nd.Workspaces;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 
 /**
  * One optimiser step of diffusion training on one or more micro-batches of clean data, as the reference tutorial
@@ -34,6 +37,7 @@ public final class TrainStep {
     private final DiscreteGaussianSchedule schedule;
     private final Optimizer optimizer;
     private final double clipNorm;
+    private final GraphReplicas replicas;
 
     public TrainStep(TrainingGraph graph, DiscreteGaussianSchedule schedule, Optimizer optimizer) {
         this(graph, schedule, optimizer, 0);
@@ -41,11 +45,31 @@ public final class TrainStep {
 
     /** @param clipNorm global gradient-norm clip applied before the update; 0 disables */
     public TrainStep(TrainingGraph graph, DiscreteGaussianSchedule schedule, Optimizer optimizer, double clipNorm) {
+        this(graph, schedule, optimizer, clipNorm, null);
+    }
+
+    /**
+     * @param replicas replicas of {@code graph} on worker threads that run the micro-batches of a step concurrently
+     *                 (the caller closes them), or null to run them one after the other on the calling thread. The
+     *                 result is the same bits when the calling thread and the workers use the same OpenMP thread
+     *                 count: the randomness is drawn on the calling thread in micro-batch order and the gradients
+     *                 are summed in that order.
+     */
+    public TrainStep(TrainingGraph graph, DiscreteGaussianSchedule schedule, Optimizer optimizer, double clipNorm,
+                     GraphReplicas replicas) {
         this.graph = Checks.notNull(graph, "TrainStep", "graph");
         this.schedule = Checks.notNull(schedule, "TrainStep", "schedule");
         this.optimizer = Checks.notNull(optimizer, "TrainStep", "optimizer");
         Checks.require(clipNorm >= 0 && Double.isFinite(clipNorm), "TrainStep", "clipNorm", clipNorm, "must be finite and >= 0");
+        Checks.require(replicas == null || replicas.graph() == graph, "TrainStep", "replicas", replicas,
+                "must be replicas of this step's graph");
         this.clipNorm = clipNorm;
+        this.replicas = replicas;
+    }
+
+    /** The same step (graph, schedule, optimiser, clip) running its micro-batches on {@code replicas} (or none). */
+    public TrainStep withReplicas(GraphReplicas replicas) {
+        return new TrainStep(graph, schedule, optimizer, clipNorm, replicas);
     }
 
     /**
@@ -92,18 +116,42 @@ public final class TrainStep {
      */
     public TrainingGraph.Step accumulate(List<MicroBatch> micro, Rng rng) {
         Checks.require(micro != null && !micro.isEmpty(), "TrainStep", "micro", micro, "needs at least one micro-batch");
+        if (replicas != null) {
+            return accumulateOnReplicas(micro, rng);
+        }
         GradientAccumulator sum = new GradientAccumulator();
         for (int i = 0; i < micro.size(); i++) {
             TrainingGraph.Step step = graph.lossAndGradients(feed(micro.get(i).x0(), micro.get(i).c(), rng));
-            double loss = step.losses().get(TrainingGraph.LOSS);
-            if (!Double.isFinite(loss)) {
-                throw new NonFiniteLossException("non-finite training loss " + step.losses() + " at optimiser step "
-                        + (optimizer.steps() + 1) + (micro.size() > 1 ? ", micro-batch " + (i + 1) + " of " + micro.size() : "")
-                        + "; parameters left unchanged");
-            }
-            sum.add(step);
+            sum.add(checkFinite(step, i, micro.size()));
         }
         return sum.mean();
+    }
+
+    /**
+     * As the sequential loop, with every micro-batch's forward + backward queued on the replicas as soon as its
+     * randomness is drawn (on this thread, in order); waits for all of them, then checks and sums in order.
+     */
+    private TrainingGraph.Step accumulateOnReplicas(List<MicroBatch> micro, Rng rng) {
+        List<Future<TrainingGraph.Step>> pending = new ArrayList<>(micro.size());
+        for (int i = 0; i < micro.size(); i++) {
+            pending.add(replicas.submit(i, feed(micro.get(i).x0(), micro.get(i).c(), rng)));
+        }
+        List<TrainingGraph.Step> steps = WorkerThreads.getAll(pending);
+        GradientAccumulator sum = new GradientAccumulator();
+        for (int i = 0; i < steps.size(); i++) {
+            sum.add(checkFinite(steps.get(i), i, steps.size()));
+        }
+        return sum.mean();
+    }
+
+    private TrainingGraph.Step checkFinite(TrainingGraph.Step step, int index, int count) {
+        double loss = step.losses().get(TrainingGraph.LOSS);
+        if (!Double.isFinite(loss)) {
+            throw new NonFiniteLossException("non-finite training loss " + step.losses() + " at optimiser step "
+                    + (optimizer.steps() + 1) + (count > 1 ? ", micro-batch " + (index + 1) + " of " + count : "")
+                    + "; parameters left unchanged");
+        }
+        return step;
     }
 
     /**
@@ -124,6 +172,11 @@ public final class TrainStep {
 
     public TrainingGraph graph() {
         return graph;
+    }
+
+    /** The replicas running the micro-batches concurrently, or null (sequential). */
+    public GraphReplicas replicas() {
+        return replicas;
     }
 
     public Optimizer optimizer() {

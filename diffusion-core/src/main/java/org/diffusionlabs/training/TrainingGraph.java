@@ -168,6 +168,16 @@ public final class TrainingGraph {
         return sd.placeHolder(name, DataType.FLOAT, -1, 1, 1, 1);
     }
 
+    /**
+     * Another graph of the same model over the same parameter arrays (as {@link #build} shares them), for another
+     * thread: a SameDiff graph and its sessions are not thread-safe, but several graphs may read the shared
+     * parameters concurrently while nothing updates them. Same loss, prediction, dropout sites and placeholders,
+     * so the same feed gives the same bits on a thread with the same OpenMP thread count.
+     */
+    public TrainingGraph replica() {
+        return build(unet, guidance, encoder, loss, prediction, dropout.p(), lambda);
+    }
+
     public SameDiff sameDiff() {
         return sd;
     }

@@ -8,24 +8,30 @@ import org.diffusionlabs.models.adm.AdmFlops;
 import org.diffusionlabs.models.adm.AdmUNet;
 import org.diffusionlabs.models.adm.AdmUNetConfig;
 import org.diffusionlabs.nd.Rng;
+import org.diffusionlabs.nd.WorkerThreads;
 import org.diffusionlabs.predictors.NoisePredictor;
 import org.diffusionlabs.predictors.Predictor;
 import org.diffusionlabs.samplers.DdimSampler;
 import org.diffusionlabs.samplers.DdpmSampler;
 import org.diffusionlabs.samplers.EvalSteps;
+import org.diffusionlabs.samplers.RowShardSampler;
 import org.diffusionlabs.samplers.Sampler;
 import org.diffusionlabs.samplers.StepListener;
 import org.diffusionlabs.samplers.StepNoise;
 import org.diffusionlabs.schedules.BetaScheduleKind;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
 import org.diffusionlabs.training.AdamW;
+import org.diffusionlabs.training.GraphReplicas;
 import org.diffusionlabs.training.TrainStep;
 import org.diffusionlabs.training.TrainingGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * {@code diffusion bench}: throughput of the tutorial recipe's real work, for comparison with PyTorch on the same
@@ -47,8 +53,8 @@ public final class BenchCommand extends OptionCommand {
 
     @Override
     protected String synopsis() {
-        return "--config small|tutorial|tiny|C.json --batch B [--what train|ddim|ddpm] [--iters N] [--warmup W] "
-                + "[--steps S] [--seed S] [--json]\n"
+        return "--config small|tutorial|tiny|C.json --batch B [--what train|ddim|ddpm] [--threads T] [--iters N] "
+                + "[--warmup W] [--steps S] [--seed S] [--json]\n"
                 + "       --what spark-train --config NAME --batch B [--master local[2]] [--partitions 2] "
                 + "[--averaging-frequency 8] [--iters R] [--warmup W] [--json]";
     }
@@ -58,6 +64,10 @@ public final class BenchCommand extends OptionCommand {
         return "Images are 1x32x32 digits conditioned on a 768-wide embedding ('digit'); guidance 2, p = 0.1.\n"
                 + "train: one full optimiser step per iteration (hybrid loss, AdamW, dropout 0.1).\n"
                 + "ddim: a DDIM loop of --steps updates (default 50, eta 0); ddpm: --steps strided steps (default 250).\n"
+                + "--threads T (default 1): train splits B into T micro-batches whose forward + backward run concurrently\n"
+                + "on T graph replicas (gradient accumulation, one update); ddim/ddpm split B into T row shards sampled\n"
+                + "concurrently, each with its own model replica. Each worker gets max(1, cores/T) OpenMP threads and\n"
+                + "OpenBLAS one thread.\n"
                 + "spark-train: Spark parameter averaging (--master, default local[2]; --partitions P, default 2; k =\n"
                 + "--averaging-frequency, default 8; P partitions of B/P images each) against the single machine at the\n"
                 + "same total batch B, both for W warm-up + R timed rounds of k steps (defaults 1 + 3); images/s of\n"
@@ -71,6 +81,7 @@ public final class BenchCommand extends OptionCommand {
                 Option.valued("config", "NAME", "small, tutorial, tiny, or a JSON file of adm_unet arguments"),
                 Option.valued("batch", "B", "images per iteration (>= 1)"),
                 Option.valued("what", "KIND", "train (default), ddim or ddpm"),
+                Option.valued("threads", "T", "worker threads, each on B/T images (default 1: today's single stream)"),
                 Option.valued("iters", "N", "timed iterations (default 5 for train, 3 for sampling)"),
                 Option.valued("warmup", "W", "untimed iterations first (default 5 for train: SameDiff's array cache needs ~3 steps to warm up; 1 for sampling)"),
                 Option.valued("steps", "S", "sampling steps (ddim default 50, ddpm default 250)"),
@@ -101,6 +112,10 @@ public final class BenchCommand extends OptionCommand {
                     args.flag("json"), out, err);
         }
         boolean train = what.equals("train");
+        int threads = positive(args.optionalInt("threads").orElse(1), "threads");
+        if (batch % threads != 0) {
+            throw new UsageException("option --batch (" + batch + ") must be a multiple of --threads (" + threads + ")");
+        }
         int iters = positive(args.optionalInt("iters").orElse(train ? 5 : 3), "iters");
         int warmup = nonNegative(args.optionalInt("warmup").orElse(train ? 5 : 1), "warmup");
         int steps = positive(args.optionalInt("steps").orElse(what.equals("ddpm") ? 250 : 50), "steps");
@@ -115,34 +130,59 @@ public final class BenchCommand extends OptionCommand {
                 unet.parameters().count(), batch, warmup, iters);
         Runnable iteration;
         double forwardsPerImage;
+        AutoCloseable workers = () -> { };
         if (train) {
-            TrainStep step = new TrainStep(TrainingGraph.build(unet, cfg, TrainingGraph.Loss.HYBRID, 0.1, 0.001),
-                    schedule, new AdamW());
+            TrainingGraph graph = TrainingGraph.build(unet, cfg, TrainingGraph.Loss.HYBRID, 0.1, 0.001);
+            GraphReplicas replicas = threads > 1 ? new GraphReplicas(graph, threads) : null;
+            workers = replicas != null ? replicas : workers;
+            TrainStep step = new TrainStep(graph, schedule, new AdamW(), 0, replicas);
             INDArray x0 = rng.rand(batch, config.inChannels(), 32, 32).muli(2).subi(1);
             Conditioning c = Conditioning.of(config.embedName(), rng.randn(batch, config.embedDim()));
-            iteration = () -> step.run(x0, c, rng, 1e-4);
+            List<TrainStep.MicroBatch> micro = new ArrayList<>();
+            for (int k = 0; k < threads; k++) {
+                long from = (long) k * batch / threads;
+                long to = (long) (k + 1) * batch / threads;
+                micro.add(new TrainStep.MicroBatch(x0.get(NDArrayIndex.interval(from, to)).dup(), c.rows(from, to)));
+            }
+            iteration = () -> step.run(micro, rng, 1e-4);
             forwardsPerImage = 3;
         } else {
             Predictor predictor = new NoisePredictor(schedule, Predictor.clampTo(-1, 1));
-            Sampler sampler = what.equals("ddim")
-                    ? new DdimSampler(cfg, schedule, predictor, EvalSteps.linspace(1000, steps + 1), 0.0)
-                    : new DdpmSampler(cfg, schedule, predictor, EvalSteps.linspace(1000, steps));
+            Function<ClassifierFreeGuidance, Sampler> samplerOf = model -> what.equals("ddim")
+                    ? new DdimSampler(model, schedule, predictor, EvalSteps.linspace(1000, steps + 1), 0.0)
+                    : new DdpmSampler(model, schedule, predictor, EvalSteps.linspace(1000, steps));
+            Sampler sampler = samplerOf.apply(cfg);
             Conditioning c = Conditioning.of(config.embedName(), rng.randn(batch, config.embedDim()));
-            iteration = () -> sampler.sample(rng.randn(batch, config.inChannels(), 32, 32), c, StepNoise.from(rng),
-                    StepListener.NONE);
+            if (threads > 1) {
+                List<Sampler> shards = new ArrayList<>();
+                shards.add(sampler);
+                for (int k = 1; k < threads; k++) {
+                    shards.add(samplerOf.apply(cfg.withModel(unet.replica())));
+                }
+                RowShardSampler sharded = new RowShardSampler(shards);
+                workers = sharded;
+                iteration = () -> sharded.sample(rng.randn(batch, config.inChannels(), 32, 32), c, StepNoise.from(rng));
+            } else {
+                iteration = () -> sampler.sample(rng.randn(batch, config.inChannels(), 32, 32), c, StepNoise.from(rng),
+                        StepListener.NONE);
+            }
             forwardsPerImage = 2.0 * sampler.numSteps();
         }
         double[] seconds = new double[iters];
-        for (int i = 0; i < warmup + iters; i++) {
-            long t0 = System.nanoTime();
-            iteration.run();
-            double s = (System.nanoTime() - t0) / 1e9;
-            boolean timed = i >= warmup;
-            if (timed) {
-                seconds[i - warmup] = s;
+        try (AutoCloseable closeWorkers = workers) {
+            for (int i = 0; i < warmup + iters; i++) {
+                long t0 = System.nanoTime();
+                iteration.run();
+                double s = (System.nanoTime() - t0) / 1e9;
+                boolean timed = i >= warmup;
+                if (timed) {
+                    seconds[i - warmup] = s;
+                }
+                err.printf("  %s %d/%d: %.3f s (%.2f img/s)%n", timed ? "iteration" : "warm-up", timed ? i - warmup + 1 : i + 1,
+                        timed ? iters : warmup, s, batch / s);
             }
-            err.printf("  %s %d/%d: %.3f s (%.2f img/s)%n", timed ? "iteration" : "warm-up", timed ? i - warmup + 1 : i + 1,
-                    timed ? iters : warmup, s, batch / s);
+        } catch (Exception e) {
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
         }
         double[] sorted = seconds.clone();
         Arrays.sort(sorted);
@@ -164,11 +204,13 @@ public final class BenchCommand extends OptionCommand {
         json.put("peak_rss_mb", ProcessMemory.peakRssMb());
         json.put("native", NativeInfo.describe());
         json.put("omp_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
+        json.put("threads", threads);
+        json.put("omp_threads_per_worker", threads > 1 ? WorkerThreads.defaultOmpThreads(threads) : 0);
         if (args.flag("json")) {
             out.println(json.toString());
         } else {
-            out.printf("%s %s batch %d: %.2f img/s median (best %.2f), %.1f GFLOP/s, peak RSS %.0f MB%n", configName, what,
-                    batch, batch / median, batch / sorted[0], gflopPerImage * batch / median, ProcessMemory.peakRssMb());
+            out.printf("%s %s batch %d%s: %.2f img/s median (best %.2f), %.1f GFLOP/s, peak RSS %.0f MB%n", configName, what,
+                    batch, threads > 1 ? " on " + threads + " threads" : "", batch / median, batch / sorted[0], gflopPerImage * batch / median, ProcessMemory.peakRssMb());
         }
         return OK;
     }

@@ -65,7 +65,14 @@ public final class AdmUNet implements DenoisingModel {
         return params;
     }
 
-    /** The network's outputs in a graph. */
+    /**
+     * A U-Net over the same parameter arrays (updates and loads reach both) with its own inference graphs, for
+     * another thread: inference here is synchronized per instance, so concurrent callers need one instance each.
+     */
+    public AdmUNet replica() {
+        return new AdmUNet(config, params);
+    }
+
     /** The network's outputs in a graph, and the dropout mask placeholders it needs fed (none when p = 0). */
     public record Outputs(SDVariable prediction, SDVariable varianceValue, DropoutMasks dropout) {}
 
