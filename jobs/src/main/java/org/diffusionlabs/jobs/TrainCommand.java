@@ -8,6 +8,7 @@ import org.diffusionlabs.io.Checkpoint;
 import org.diffusionlabs.io.CheckpointStore;
 import org.diffusionlabs.training.Optimizer;
 import org.diffusionlabs.training.Ema;
+import org.diffusionlabs.training.GraphReplicas;
 import org.diffusionlabs.training.TrainStep;
 import org.diffusionlabs.training.Trainer;
 import org.diffusionlabs.training.TrainingCheckpoint;
@@ -126,6 +127,10 @@ public final class TrainCommand extends OptionCommand {
         double minutes = c.getDouble("train.max_minutes");
         long deadline = minutes > 0 ? System.nanoTime() + (long) (minutes * 60e9) : Long.MAX_VALUE;
         RunLog log = new RunLog(recipe, run, runDir, new MetricsLog(runDir, "metrics.jsonl", resume), deadline, err);
+        if (master != null && recipe.threads > 1) {
+            err.println("note: train.threads = " + recipe.threads + " applies to the single machine; Spark tasks each train "
+                    + "on one thread set (spark.task.cpus)");
+        }
         long end = master != null ? SparkTrain.run(recipe, data, run, store, resume, master, log)
                 : trainLocally(recipe, data, run, store, resume, log);
         log.progress.done();
@@ -148,13 +153,23 @@ public final class TrainCommand extends OptionCommand {
     private static long trainLocally(TrainRecipe recipe, LabeledImages data, String run, CheckpointStore store,
                                      boolean resume, RunLog log) throws IOException {
         Config c = recipe.config;
-        PrintStream err = log.err;
-        long seed = c.getLong("train.seed");
-        TrainRecipe.Model model = recipe.build(seed);
+        TrainRecipe.Model model = recipe.build(c.getLong("train.seed"));
         TrainingGraph graph = TrainingGraph.build(model.unet(), model.guidance(), model.encoder(), recipe.loss,
                 recipe.prediction, recipe.unet.dropout(), c.getDouble("diffusion.vlb_weight"));
         Optimizer adam = recipe.optimizer().create();
-        TrainStep step = new TrainStep(graph, recipe.schedule, adam, c.getDouble("optimizer.clip_norm"));
+        try (GraphReplicas replicas = recipe.threads > 1 ? new GraphReplicas(graph, recipe.threads) : null) {
+            TrainStep step = new TrainStep(graph, recipe.schedule, adam, c.getDouble("optimizer.clip_norm"), replicas);
+            return runLoop(recipe, data, run, store, resume, log, model, graph, step);
+        }
+    }
+
+    /** The loop itself, on a step whose micro-batches may run on replicas. */
+    private static long runLoop(TrainRecipe recipe, LabeledImages data, String run, CheckpointStore store,
+                                     boolean resume, RunLog log, TrainRecipe.Model model, TrainingGraph graph,
+                                     TrainStep step) throws IOException {
+        Config c = recipe.config;
+        PrintStream err = log.err;
+        long seed = c.getLong("train.seed");
         Ema ema = new Ema(graph.trainables(), c.getDouble("ema.decay"), c.getBoolean("ema.warmup"));
         Trainer trainer = new Trainer(step, ema, recipe.learningRate(), data, c.getInt("train.batch"), recipe.gradAccum);
         Trainer.State state = Trainer.State.start(seed, data.size());

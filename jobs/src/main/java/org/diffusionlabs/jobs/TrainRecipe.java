@@ -44,6 +44,8 @@ final class TrainRecipe {
     final ModelSpec spec;
     /** Micro-batches of train.batch per optimiser step (train.grad_accum). */
     final int gradAccum;
+    /** Micro-batches run at once on graph replicas (train.threads, <= grad_accum). */
+    final int threads;
 
     /** The trained objects of a run. */
     record Model(AdmUNet unet, ClassifierFreeGuidance guidance, LabelEmbedding encoder) {}
@@ -73,6 +75,12 @@ final class TrainRecipe {
             positive("train.batch");
             positive("train.grad_accum");
             this.gradAccum = config.getInt("train.grad_accum");
+            positive("train.threads");
+            this.threads = config.getInt("train.threads");
+            if (threads > gradAccum) {
+                throw new IllegalArgumentException("configuration key train.threads (" + threads + ") must be <= "
+                        + "train.grad_accum (" + gradAccum + "): the threads run a step's micro-batches at once");
+            }
             positive("train.max_steps");
             positive("train.keep_last");
             if (config.getLong("train.sample_every") < 0) {

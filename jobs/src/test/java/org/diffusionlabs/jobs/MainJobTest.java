@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,6 +71,24 @@ class MainJobTest {
                 dir.resolve("vs").toString(), "--steps", "2", "--per-label", "1");
         assertEquals(0, sample.code(), sample::toString);
         assertTrue(Files.size(dir.resolve("vs/grid.png")) > 100);
+    }
+
+    /** train.threads runs the micro-batches on replicas: same losses as one thread (up to OpenMP-count rounding). */
+    @Test
+    void microBatchesOnTwoThreadsTrainLikeOne() throws IOException {
+        Cli.Result one = train(dir.resolve("t1"), "--max-steps", "2", "--set", "train.grad_accum=2");
+        Cli.Result two = train(dir.resolve("t2"), "--max-steps", "2", "--set", "train.grad_accum=2", "--set",
+                "train.threads=2");
+        assertEquals(0, one.code(), one::toString);
+        assertEquals(0, two.code(), two::toString);
+        List<String> a = Files.readAllLines(dir.resolve("t1/metrics.jsonl"));
+        List<String> b = Files.readAllLines(dir.resolve("t2/metrics.jsonl"));
+        assertEquals(2, b.size());
+        for (int i = 0; i < 2; i++) {
+            double la = new com.fasterxml.jackson.databind.ObjectMapper().readTree(a.get(i)).get("loss").doubleValue();
+            double lb = new com.fasterxml.jackson.databind.ObjectMapper().readTree(b.get(i)).get("loss").doubleValue();
+            assertEquals(la, lb, 1e-4 * Math.abs(la), "step " + (i + 1) + " loss");
+        }
     }
 
     @Test

@@ -47,4 +47,15 @@ class TrainRecipeTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> recipe("train.grad_accum=0"));
         assertTrue(e.getMessage().contains("train.grad_accum"), e.getMessage());
     }
+
+    @Test
+    void threadsDefaultToOneAndRunAtMostTheMicroBatches() {
+        assertEquals(1, recipe().threads);
+        assertEquals(2, recipe("train.grad_accum=2", "train.threads=2").threads);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> recipe("train.grad_accum=2", "train.threads=3"));
+        assertTrue(e.getMessage().contains("train.threads (3)") && e.getMessage().contains("train.grad_accum (2)"),
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> recipe("train.threads=0"));
+    }
 }
