@@ -1,28 +1,47 @@
 package org.diffusionlabs.spark;
 
-import org.diffusionlabs.nd.Checks;
+import org.apache.spark.ml.param.Param;
 
 /**
- * A {@link RowTransformer} reading one input column and appending one output column, both renamable (Spark ML's
- * {@code inputCol} / {@code outputCol} params); subclasses give the defaults.
+ * A {@link RowTransformer} reading one input column and appending one output column: Spark ML's {@code inputCol} and
+ * {@code outputCol} params, whose defaults the subclasses give.
  */
 public abstract class ColumnTransformer<T extends ColumnTransformer<T>> extends RowTransformer<T> {
     private static final long serialVersionUID = 1L;
-    protected String inputCol;
-    protected String outputCol;
+    private final Param<String> inputCol;
+    private final Param<String> outputCol;
 
-    protected ColumnTransformer(String inputCol, String outputCol) {
-        this.inputCol = inputCol;
-        this.outputCol = outputCol;
+    protected ColumnTransformer(String uid, String inputDefault, String outputDefault) {
+        super(uid);
+        this.inputCol = new Param<>(this, "inputCol", "input column name", ParamChecks.column(owner(), "inputCol"));
+        this.outputCol = new Param<>(this, "outputCol", "output column name", ParamChecks.column(owner(), "outputCol"));
+        setDefault(inputCol, inputDefault);
+        setDefault(outputCol, outputDefault);
+    }
+
+    public Param<String> inputCol() {
+        return inputCol;
+    }
+
+    public Param<String> outputCol() {
+        return outputCol;
+    }
+
+    public String getInputCol() {
+        return getOrDefault(inputCol);
+    }
+
+    public String getOutputCol() {
+        return getOrDefault(outputCol);
     }
 
     public T setInputCol(String c) {
-        this.inputCol = Checks.notNull(c, owner(), "inputCol");
+        set(inputCol, c);
         return self();
     }
 
     public T setOutputCol(String c) {
-        this.outputCol = Checks.notNull(c, owner(), "outputCol");
+        set(outputCol, c);
         return self();
     }
 }

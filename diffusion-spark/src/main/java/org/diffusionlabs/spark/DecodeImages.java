@@ -1,5 +1,9 @@
 package org.diffusionlabs.spark;
 
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataType;
@@ -9,7 +13,6 @@ import org.apache.spark.sql.types.StructType;
 import org.diffusionlabs.data.ImageDecoder;
 import org.diffusionlabs.data.ImageOptions;
 import org.diffusionlabs.data.InvalidImageException;
-import org.diffusionlabs.nd.Checks;
 
 import java.util.Arrays;
 import java.util.List;
@@ -19,18 +22,38 @@ import java.util.List;
  * like Pillow, bilinear resize when the size differs): the input is encoded bytes ({@code binary}: PNG, JPEG, …),
  * Spark's image struct ({@code spark.read.format("image")}: height, width, nChannels, mode, data; BGR(A) bytes) or an
  * already decoded {@code array<float>}/{@code array<double>} of planar values in [0, 1] (square, of the configured
- * channels). Undecodable images follow {@link HandleInvalid}.
+ * channels). Undecodable images follow {@link HandleInvalid}. Params: {@code inputCol} (default image),
+ * {@code outputCol} (pixels), {@code channels} (1), {@code size} (required), {@code resize} (true), {@code handleInvalid}.
  */
 public final class DecodeImages extends ColumnTransformer<DecodeImages> {
     private static final long serialVersionUID = 1L;
     private static final String OWNER = "DecodeImages";
     static final String[] STRUCT_FIELDS = {"height", "width", "nChannels", "mode", "data"};
-    private int channels = 1;
-    private int size;
-    private boolean resize = true;
+    private final IntParam channels;
+    private final IntParam size;
+    private final BooleanParam resize;
 
     public DecodeImages() {
-        super("image", "pixels");
+        this(Identifiable.randomUID(OWNER));
+    }
+
+    public DecodeImages(String uid) {
+        super(uid, "image", "pixels");
+        channels = new IntParam(this, "channels", "output channels: 1 (grey) or 3 (RGB); other inputs are converted",
+                ParamChecks.number(OWNER, "channels", c -> c == 1 || c == 3, "must be 1 or 3"));
+        size = new IntParam(this, "size", "output images are size x size (required)",
+                ParamChecks.number(OWNER, "size", s -> s > 0, "must be > 0"));
+        resize = new BooleanParam(this, "resize", "resize images of another size (bilinear); false makes them invalid rows");
+        setDefault(channels, 1);
+        setDefault(resize, true);
+    }
+
+    public static MLReader<DecodeImages> read() {
+        return new StageReader<>(DecodeImages.class);
+    }
+
+    public static DecodeImages load(String path) {
+        return read().load(path);
     }
 
     @Override
@@ -38,28 +61,52 @@ public final class DecodeImages extends ColumnTransformer<DecodeImages> {
         return OWNER;
     }
 
+    public IntParam channels() {
+        return channels;
+    }
+
+    public IntParam size() {
+        return size;
+    }
+
+    public BooleanParam resize() {
+        return resize;
+    }
+
+    public int getChannels() {
+        return (Integer) getOrDefault(channels);
+    }
+
+    public int getSize() {
+        return (Integer) getOrDefault(size);
+    }
+
+    public boolean getResize() {
+        return (Boolean) getOrDefault(resize);
+    }
+
     /** 1 (grey, default) or 3 (RGB); other inputs are converted. */
     public DecodeImages setChannels(int c) {
-        Checks.require(c == 1 || c == 3, OWNER, "channels", c, "must be 1 or 3");
-        this.channels = c;
+        set(channels, c);
         return this;
     }
 
     /** Output images are size × size. Required. */
     public DecodeImages setSize(int s) {
-        this.size = Checks.positive(s, OWNER, "size");
+        set(size, s);
         return this;
     }
 
     /** Resize other sizes (default true); false makes them invalid rows. */
     public DecodeImages setResize(boolean r) {
-        this.resize = r;
+        set(resize, r);
         return this;
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
-        Checks.require(size > 0, OWNER, "size", size, "must be set (setSize)");
+        required(size, "setSize");
+        String inputCol = getInputCol();
         DataType t = column(schema, inputCol, "inputCol");
         if (!(t instanceof BinaryType || floatArray(t) || isImageStruct(t))) {
             throw new IllegalArgumentException(OWNER + " parameter inputCol given invalid value " + inputCol
@@ -75,18 +122,18 @@ public final class DecodeImages extends ColumnTransformer<DecodeImages> {
 
     @Override
     protected List<StructField> outputFields(StructType schema) {
-        return List.of(DataTypes.createStructField(outputCol, DataTypes.createArrayType(DataTypes.FloatType, false), true));
+        return List.of(DataTypes.createStructField(getOutputCol(), DataTypes.createArrayType(DataTypes.FloatType, false), true));
     }
 
     @Override
     protected RowFunction rowFunction(StructType schema) {
-        int idx = schema.fieldIndex(inputCol);
-        DataType t = schema.apply(inputCol).dataType();
-        int sz = size;
-        boolean rs = resize;
-        String col = inputCol;
+        String col = getInputCol();
+        int idx = schema.fieldIndex(col);
+        DataType t = schema.apply(col).dataType();
+        int sz = getSize();
+        boolean rs = getResize();
         int kind = t instanceof BinaryType ? 0 : floatArray(t) ? 1 : 2;
-        int c = channels;
+        int c = getChannels();
         return (row, key) -> {
             // ImageOptions is not Serializable: made per row (a small record)
             ImageOptions o = new ImageOptions(c, sz, sz, rs, true, org.diffusionlabs.data.OnInvalid.ERROR);

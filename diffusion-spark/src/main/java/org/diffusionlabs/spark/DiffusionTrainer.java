@@ -1,8 +1,16 @@
 package org.diffusionlabs.spark;
 
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.diffusionlabs.io.Checkpoint;
 import org.diffusionlabs.io.CheckpointStore;
@@ -20,31 +28,43 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Estimator of data-parallel diffusion training: {@link #fit} a DataFrame of (image, label) rows and get an
- * immutable {@link DiffusionModel}. Spark ML's conventions without its Scala trait machinery: typed setters that
- * validate ({@code setX} required, {@code optX} optional), {@link #copy()}, and checkpoints in the single-machine
- * trainer's format ({@link TrainingCheckpoint} through a {@link CheckpointStore}, whose {@code Storage} may be Hadoop's
- * FileSystem) written every {@code checkpointEveryRounds} rounds and at the end, with resume from the newest.
+ * The Spark ML {@link Estimator} of data-parallel diffusion training: {@link #fit} a DataFrame of (image, label) rows
+ * and get an immutable {@link DiffusionModel} (with this trainer's uid, parent and {@link SamplingParams}). Params:
+ * {@code imageCol}, {@code labelCol}, {@code imageSize} and {@code maxSteps} (required), the round settings of
+ * {@link SparkTrainingConfig} ({@code averagingFrequency}, {@code aggregationDepth}, {@code averageUpdaterState},
+ * {@code checkpointEveryRounds}, {@code numPartitions}) and the sampling params passed on to the model. What is not a
+ * value (the {@link TrainingSpec}, the {@link SparkTrainer.Listener}, the {@link CheckpointStore}) is a constructor
+ * argument or a plain setter, kept by {@link #copy}. Checkpoints use the single-machine trainer's format
+ * ({@link TrainingCheckpoint}) every {@code checkpointEveryRounds} rounds and at the end, with resume from the newest.
+ * Not {@code MLWritable} (the listener and store are not values): save the fitted model, or the fitted
+ * {@code PipelineModel}.
  *
  * <pre>{@code
  * DiffusionModel m = new DiffusionTrainer(spec).setImageSize(32).setMaxSteps(3000)
- *         .optConfig(SparkTrainingConfig.defaults().withAveragingFrequency(5).withCheckpointEveryRounds(50))
- *         .optCheckpoints(new CheckpointStore(storage, 3), true)
+ *         .setAveragingFrequency(5).setCheckpointEveryRounds(50)
+ *         .setCheckpoints(new CheckpointStore(storage, 3), true)
  *         .fit(df);   // df: image array<float> (c·h·w in [-1, 1]), label int
  * }</pre>
  */
-public final class DiffusionTrainer {
+public final class DiffusionTrainer extends Estimator<DiffusionModel> implements SamplingParams<DiffusionTrainer> {
+    private static final long serialVersionUID = 1L;
+    private static final String OWNER = "DiffusionTrainer";
+    private final String uid;
     private final TrainingSpec spec;
-    private SparkTrainingConfig config = SparkTrainingConfig.defaults();
-    private String imageCol = "image";
-    private String labelCol = "label";
-    private int imageSize;
-    private long maxSteps;
-    private CheckpointStore checkpoints;
+    private final Defs sampling;
+    private final Param<String> imageCol;
+    private final IntParam imageSize;
+    private final LongParam maxSteps;
+    private final IntParam averagingFrequency;
+    private final IntParam aggregationDepth;
+    private final BooleanParam averageUpdaterState;
+    private final IntParam checkpointEveryRounds;
+    private final IntParam numPartitions;
+    private transient CheckpointStore checkpoints;
     private boolean resume;
     private String configJson;
     private Map<String, String> versions = Map.of();
-    private SparkTrainer.Listener listener = new SparkTrainer.Listener() {
+    private transient SparkTrainer.Listener listener = new SparkTrainer.Listener() {
         @Override
         public void onStep(long step, Map<String, Double> losses, double lr, double seconds) {
         }
@@ -55,89 +75,227 @@ public final class DiffusionTrainer {
     };
 
     public DiffusionTrainer(TrainingSpec spec) {
-        this.spec = Checks.notNull(spec, "DiffusionTrainer", "spec");
+        this(Identifiable.randomUID(OWNER), spec);
+    }
+
+    public DiffusionTrainer(String uid, TrainingSpec spec) {
+        this.uid = Checks.notNull(uid, OWNER, "uid");
+        this.spec = Checks.notNull(spec, OWNER, "spec");
+        sampling = new Defs(this, OWNER, spec.model().guidanceScale());
+        imageCol = new Param<>(this, "imageCol", "training images: array<float|double> or binary float32 LE, c*h*w in "
+                + "[-1, 1]", ParamChecks.column(OWNER, "imageCol"));
+        imageSize = new IntParam(this, "imageSize", "images are channels x size x size (required)",
+                ParamChecks.number(OWNER, "imageSize", n -> n > 0, "must be > 0"));
+        maxSteps = new LongParam(this, "maxSteps", "train until this many optimiser steps, counted from step 0 also "
+                + "when resuming (required)", ParamChecks.number(OWNER, "maxSteps", n -> n > 0, "must be > 0"));
+        averagingFrequency = new IntParam(this, "averagingFrequency", "local optimiser steps per partition between "
+                + "two averagings (k)", ParamChecks.number(OWNER, "averagingFrequency", n -> n > 0, "must be > 0"));
+        aggregationDepth = new IntParam(this, "aggregationDepth", "depth of treeAggregate",
+                ParamChecks.number(OWNER, "aggregationDepth", n -> n >= 1, "must be >= 1"));
+        averageUpdaterState = new BooleanParam(this, "averageUpdaterState", "ship and average the optimiser state "
+                + "(AdamW moments); false starts every round with a fresh optimiser");
+        checkpointEveryRounds = new IntParam(this, "checkpointEveryRounds", "checkpoint after every N-th round "
+                + "(0: only at the end)", ParamChecks.number(OWNER, "checkpointEveryRounds", n -> n >= 0, "must be >= 0"));
+        numPartitions = new IntParam(this, "numPartitions", "repartition the data into this many partitions first "
+                + "(0 keeps its partitioning)", ParamChecks.number(OWNER, "numPartitions", n -> n >= 0,
+                "must be >= 0 (0 keeps the data's)"));
+        setDefault(imageCol, "image");
+        setConfig(SparkTrainingConfig.defaults(), true);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    @Override
+    public Defs samplingParams() {
+        return sampling;
+    }
+
+    public TrainingSpec spec() {
+        return spec;
+    }
+
+    public Param<String> imageCol() {
+        return imageCol;
+    }
+
+    public IntParam imageSize() {
+        return imageSize;
+    }
+
+    public LongParam maxSteps() {
+        return maxSteps;
+    }
+
+    public IntParam averagingFrequency() {
+        return averagingFrequency;
+    }
+
+    public IntParam aggregationDepth() {
+        return aggregationDepth;
+    }
+
+    public BooleanParam averageUpdaterState() {
+        return averageUpdaterState;
+    }
+
+    public IntParam checkpointEveryRounds() {
+        return checkpointEveryRounds;
+    }
+
+    public IntParam numPartitions() {
+        return numPartitions;
+    }
+
+    public String getImageCol() {
+        return getOrDefault(imageCol);
+    }
+
+    public int getImageSize() {
+        return (Integer) getOrDefault(imageSize);
+    }
+
+    public long getMaxSteps() {
+        return (Long) getOrDefault(maxSteps);
+    }
+
+    /** The round settings as one record. */
+    public SparkTrainingConfig getConfig() {
+        return new SparkTrainingConfig((Integer) getOrDefault(averagingFrequency), (Integer) getOrDefault(aggregationDepth),
+                (Boolean) getOrDefault(averageUpdaterState), (Integer) getOrDefault(checkpointEveryRounds),
+                (Integer) getOrDefault(numPartitions));
+    }
+
+    /** Training images column (default {@code image}). */
+    public DiffusionTrainer setImageCol(String c) {
+        set(imageCol, c);
+        return this;
     }
 
     /** Images are channels × size × size (channels from the spec's U-Net). Required. */
     public DiffusionTrainer setImageSize(int size) {
-        this.imageSize = Checks.positive(size, "DiffusionTrainer", "imageSize");
+        set(imageSize, size);
         return this;
     }
 
     /** Train until this many optimiser steps (counted from step 0, also when resuming). Required. */
     public DiffusionTrainer setMaxSteps(long steps) {
-        Checks.require(steps > 0, "DiffusionTrainer", "maxSteps", steps, "must be > 0");
-        this.maxSteps = steps;
+        set(maxSteps, steps);
         return this;
     }
 
-    public DiffusionTrainer optConfig(SparkTrainingConfig c) {
-        this.config = Checks.notNull(c, "DiffusionTrainer", "config");
+    public DiffusionTrainer setAveragingFrequency(int k) {
+        set(averagingFrequency, k);
         return this;
     }
 
-    public DiffusionTrainer optImageCol(String column) {
-        this.imageCol = Checks.notNull(column, "DiffusionTrainer", "imageCol");
+    public DiffusionTrainer setAggregationDepth(int depth) {
+        set(aggregationDepth, depth);
         return this;
     }
 
-    public DiffusionTrainer optLabelCol(String column) {
-        this.labelCol = Checks.notNull(column, "DiffusionTrainer", "labelCol");
+    public DiffusionTrainer setAverageUpdaterState(boolean average) {
+        set(averageUpdaterState, average);
+        return this;
+    }
+
+    public DiffusionTrainer setCheckpointEveryRounds(int n) {
+        set(checkpointEveryRounds, n);
+        return this;
+    }
+
+    public DiffusionTrainer setNumPartitions(int n) {
+        set(numPartitions, n);
+        return this;
+    }
+
+    /** Sets the five round params from one record. */
+    public DiffusionTrainer setConfig(SparkTrainingConfig c) {
+        return setConfig(Checks.notNull(c, OWNER, "config"), false);
+    }
+
+    private DiffusionTrainer setConfig(SparkTrainingConfig c, boolean asDefault) {
+        for (Object[] pv : new Object[][] {{averagingFrequency, c.averagingFrequency()},
+                {aggregationDepth, c.aggregationDepth()}, {averageUpdaterState, c.averageUpdaterState()},
+                {checkpointEveryRounds, c.checkpointEveryRounds()}, {numPartitions, c.numPartitions()}}) {
+            @SuppressWarnings("unchecked")
+            Param<Object> p = (Param<Object>) pv[0];
+            if (asDefault) {
+                setDefault(p, pv[1]);
+            } else {
+                set(p, pv[1]);
+            }
+        }
         return this;
     }
 
     /** Where checkpoints go; with {@code resumeLatest}, training continues from the newest valid one there. */
-    public DiffusionTrainer optCheckpoints(CheckpointStore store, boolean resumeLatest) {
+    public DiffusionTrainer setCheckpoints(CheckpointStore store, boolean resumeLatest) {
         this.checkpoints = store;
         this.resume = resumeLatest;
         return this;
     }
 
     /** The configuration document saved as config.json in checkpoints (default: the spec as JSON). */
-    public DiffusionTrainer optConfigJson(String json) {
+    public DiffusionTrainer setConfigJson(String json) {
         this.configJson = json;
         return this;
     }
 
     /** Versions recorded in checkpoint metadata. */
-    public DiffusionTrainer optVersions(Map<String, String> v) {
+    public DiffusionTrainer setVersions(Map<String, String> v) {
         this.versions = Map.copyOf(v);
         return this;
     }
 
     /** Progress callbacks (per step: averaged losses and learning rate, as the single-machine trainer reports). */
-    public DiffusionTrainer optListener(SparkTrainer.Listener l) {
-        this.listener = Checks.notNull(l, "DiffusionTrainer", "listener");
+    public DiffusionTrainer setListener(SparkTrainer.Listener l) {
+        this.listener = Checks.notNull(l, OWNER, "listener");
         return this;
     }
 
-    /** A copy with the same settings. */
-    public DiffusionTrainer copy() {
-        DiffusionTrainer c = new DiffusionTrainer(spec);
-        c.config = config;
-        c.imageCol = imageCol;
-        c.labelCol = labelCol;
-        c.imageSize = imageSize;
-        c.maxSteps = maxSteps;
+    /** A copy with the same uid, spec, store, listener and params, {@code extra} over them. */
+    @Override
+    public DiffusionTrainer copy(ParamMap extra) {
+        DiffusionTrainer c = new DiffusionTrainer(uid, spec);
         c.checkpoints = checkpoints;
         c.resume = resume;
         c.configJson = configJson;
         c.versions = versions;
         c.listener = listener;
-        return c;
+        return copyValues(c, extra);
     }
 
-    /** Trains on {@code data} (image and label columns, see {@link ImageRows}) and returns the trained model. */
-    public DiffusionModel fit(Dataset<Row> data) {
-        Checks.require(imageSize > 0, "DiffusionTrainer", "imageSize", imageSize, "must be set (setImageSize)");
-        Checks.require(maxSteps > 0, "DiffusionTrainer", "maxSteps", maxSteps, "must be set (setMaxSteps)");
-        JavaRDD<ImageRow> rows = ImageRows.of(data, imageCol, labelCol);
+    /**
+     * The schema of the fitted model's output (see {@link SamplingParams#samplingSchema}), after checking the image
+     * and label columns and that imageSize and maxSteps are set.
+     */
+    @Override
+    public StructType transformSchema(StructType schema) {
+        for (Param<?> p : List.of(imageSize, maxSteps)) {
+            Checks.require(isDefined(p), OWNER, p.name(), null, "must be set (set" + Character.toUpperCase(
+                    p.name().charAt(0)) + p.name().substring(1) + ")");
+        }
+        ImageRows.check(schema, getImageCol(), getLabelCol());
+        return samplingSchema(schema);
+    }
+
+    /** Trains on {@code dataset} (image and label columns, see {@link ImageRows}) and returns the trained model. */
+    @Override
+    public DiffusionModel fit(Dataset<?> dataset) {
+        Dataset<Row> data = dataset.toDF();
+        transformSchema(data.schema());
+        JavaRDD<ImageRow> rows = ImageRows.of(data, getImageCol(), getLabelCol());
+        SparkTrainingConfig config = getConfig();
         if (config.numPartitions() > 0) {
             rows = rows.repartition(config.numPartitions());
         }
         rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            return train(rows);
+            DiffusionModel model = train(rows, config);
+            return copyValues(model, new ParamMap()).setParent(this);
         } catch (IOException e) {
             throw new UncheckedIOException("checkpoint: " + e.getMessage(), e);
         } finally {
@@ -145,7 +303,7 @@ public final class DiffusionTrainer {
         }
     }
 
-    private DiffusionModel train(JavaRDD<ImageRow> rows) throws IOException {
+    private DiffusionModel train(JavaRDD<ImageRow> rows, SparkTrainingConfig config) throws IOException {
         List<Long> sizes = rows.mapPartitions(it -> {
             long n = 0;
             for (; it.hasNext(); it.next()) {
@@ -192,13 +350,13 @@ public final class DiffusionTrainer {
             }
         };
         listener.onStart(model, step);
-        long end = new SparkTrainer(spec, config, imageSize).run(rows, model, step, maxSteps, wrapped);
+        long end = new SparkTrainer(spec, config, getImageSize()).run(rows, model, step, getMaxSteps(), wrapped);
         if (checkpoints != null && lastSaved[0] != end && (checkpoints.steps().isEmpty()
                 || checkpoints.steps().get(checkpoints.steps().size() - 1) != end)) {
             save(model, end, first, json);
             listener.onCheckpoint(end);
         }
-        return new DiffusionModel(spec, imageSize, WeightSnapshot.capture(model, false), end, rejected[0]);
+        return new DiffusionModel(uid, spec, getImageSize(), WeightSnapshot.capture(model, false), end, rejected[0]);
     }
 
     /**

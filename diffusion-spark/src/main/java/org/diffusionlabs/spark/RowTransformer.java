@@ -1,6 +1,11 @@
 package org.diffusionlabs.spark;
 
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -14,7 +19,6 @@ import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -23,19 +27,35 @@ import java.util.Spliterators;
 import java.util.stream.StreamSupport;
 
 /**
- * The shared machinery of the row-wise DataFrame transforms ({@link DecodeImages}, {@link ResizeImages},
- * {@link NormalizeImages}, {@link LabelConditioning},
- * {@link RandomDiffusionStepsTransformer}): Spark ML's Transformer conventions without spark-mllib — validating
- * setters, {@link #transformSchema} raising {@link IllegalArgumentException} naming the parameter and column before
- * any Spark job runs, {@link #transform} appending output columns — and {@link HandleInvalid} with a
- * {@link LongAccumulator} counting the rows skipped or kept invalid ({@link #invalidRows()}). The accumulator is
- * updated in a transformation, so it counts every evaluation: a retried task, or an action that evaluates the rows
- * twice (e.g. {@code orderBy}'s range sampling), counts them again; cache the output for an exact count.
+ * The base of the row-wise DataFrame transforms ({@link DecodeImages}, {@link ResizeImages}, {@link NormalizeImages},
+ * {@link LabelConditioning}, {@link RandomDiffusionStepsTransformer}): a Spark ML {@link Transformer} with a
+ * {@code uid}, {@code handleInvalid} as a {@link Param}, {@link #copy} (Spark's {@code defaultCopy}: each subclass has a
+ * {@code (String uid)} constructor), persistence ({@link #write}, the subclasses' static {@code read()}/{@code load}),
+ * {@link #transformSchema} raising {@link IllegalArgumentException} naming the parameter and column before any Spark
+ * job runs, and {@link #transform} appending output columns. Rows that cannot be processed follow
+ * {@link HandleInvalid}; a {@link LongAccumulator} counts those skipped or kept ({@link #invalidRows()}). The
+ * accumulator is updated in a transformation, so it counts every evaluation: a retried task, or an action that
+ * evaluates the rows twice (e.g. {@code orderBy}'s range sampling), counts them again; cache the output for an exact
+ * count.
  */
-public abstract class RowTransformer<T extends RowTransformer<T>> implements Serializable {
+public abstract class RowTransformer<T extends RowTransformer<T>> extends Transformer implements MLWritable {
     private static final long serialVersionUID = 1L;
-    protected HandleInvalid handleInvalid = HandleInvalid.ERROR;
+    private final String uid;
+    private final Param<String> handleInvalid;
     private transient LongAccumulator invalid;
+
+    protected RowTransformer(String uid) {
+        this.uid = uid;
+        this.handleInvalid = new Param<>(this, "handleInvalid", "what to do with a row that cannot be processed: "
+                + "error (fail the task naming the row), skip (drop it) or keep (null outputs)",
+                ParamChecks.valid(owner(), "handleInvalid", h -> HandleInvalid.parse(h) != null, "must be error, skip or keep"));
+        setDefault(handleInvalid, "error");
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
 
     /** A row this transform cannot process, with the reason. */
     public static final class InvalidRowException extends Exception {
@@ -59,14 +79,30 @@ public abstract class RowTransformer<T extends RowTransformer<T>> implements Ser
         return (T) this;
     }
 
-    /** {@code error} (default), {@code skip} or {@code keep}. */
+    /** {@code error} (default), {@code skip} or {@code keep} (any case). */
     public T setHandleInvalid(String h) {
-        this.handleInvalid = HandleInvalid.parse(h);
+        set(handleInvalid, h == null ? null : h.toLowerCase(java.util.Locale.ROOT));
         return self();
     }
 
-    public HandleInvalid handleInvalid() {
+    public Param<String> handleInvalid() {
         return handleInvalid;
+    }
+
+    public String getHandleInvalid() {
+        return getOrDefault(handleInvalid);
+    }
+
+    /** A copy with the same uid and params, {@code extra} over them. */
+    @Override
+    public T copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    /** Saves the params in Spark ML's layout (readable by the subclass's {@code read()} and {@code PipelineModel.load}). */
+    @Override
+    public MLWriter write() {
+        return new StageWriter(this);
     }
 
     /** Rows skipped or kept invalid by the last {@link #transform} (after an action ran it); 0 before. */
@@ -88,11 +124,13 @@ public abstract class RowTransformer<T extends RowTransformer<T>> implements Ser
         return null;
     }
 
-    public Dataset<Row> transform(Dataset<Row> data) {
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        Dataset<Row> data = dataset.toDF();
         StructType out = transformSchema(data.schema());
         RowFunction f = rowFunction(data.schema());
         int width = out.size() - data.schema().size();
-        HandleInvalid h = handleInvalid;
+        HandleInvalid h = HandleInvalid.parse(getHandleInvalid());
         String owner = owner();
         invalid = data.sparkSession().sparkContext().longAccumulator(owner + " invalid rows");
         LongAccumulator counter = invalid;
@@ -159,6 +197,14 @@ public abstract class RowTransformer<T extends RowTransformer<T>> implements Ser
             out = out.add(f);
         }
         return out;
+    }
+
+    /** Throws naming {@code param} unless it has a value ({@code setter} sets it). */
+    protected void required(Param<?> param, String setter) {
+        if (!isDefined(param)) {
+            throw new IllegalArgumentException(owner() + " parameter " + param.name() + " given invalid value null: "
+                    + "must be set (" + setter + ")");
+        }
     }
 
     protected DataType column(StructType schema, String name, String param) {

@@ -1,5 +1,8 @@
 package org.diffusionlabs.spark;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -81,7 +84,7 @@ class DiffusionModelTest {
         Dataset<Row> one = conds(7, 1);
         Dataset<Row> three = conds(7, 3);
         assertEquals(3, three.rdd().getNumPartitions());
-        DiffusionModel m = model.copy().setKeyCol("id").setRawCol("image").setBatchSize(4);
+        DiffusionModel m = model.copy(ParamMap.empty()).setKeyCol("id").setRawCol("image").setBatchSize(4);
         Dataset<Row> a = m.transform(one);
         assertEquals(List.of("label", "id", "image_png", "image"), List.of(a.schema().fieldNames()));
         List<Row> rowsA = a.orderBy("id").collectAsList();
@@ -108,7 +111,7 @@ class DiffusionModelTest {
 
     @Test
     void withoutAKeyColumnRowsAreKeyedByTheirGlobalIndex() {
-        DiffusionModel m = model.copy().setSampler("ddim").setSteps(3).setEta(0.5);
+        DiffusionModel m = model.copy(ParamMap.empty()).setSampler("ddim").setSteps(3).setEta(0.5);
         List<byte[]> a = pngs(m.transform(conds(5, 1)));
         List<byte[]> b = pngs(m.transform(conds(5, 2)));
         for (int i = 0; i < 5; i++) {
@@ -124,13 +127,13 @@ class DiffusionModelTest {
         StructType stringLabel = new StructType().add("label", DataTypes.StringType);
         e = assertThrows(IllegalArgumentException.class, () -> model.transformSchema(stringLabel));
         assertTrue(e.getMessage().contains("labelCol") && e.getMessage().contains("string"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> model.copy().setKeyCol("key").transformSchema(CONDS));
+        e = assertThrows(IllegalArgumentException.class, () -> model.copy(ParamMap.empty()).setKeyCol("key").transformSchema(CONDS));
         assertTrue(e.getMessage().contains("keyCol") && e.getMessage().contains("key"), e.getMessage());
         StructType taken = CONDS.add("image_png", DataTypes.BinaryType);
         e = assertThrows(IllegalArgumentException.class, () -> model.transformSchema(taken));
         assertTrue(e.getMessage().contains("outputCol"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> model.copy().setSampler("euler"));
-        assertThrows(IllegalArgumentException.class, () -> model.copy().setSteps(0));
+        assertThrows(IllegalArgumentException.class, () -> model.copy(ParamMap.empty()).setSampler("euler"));
+        assertThrows(IllegalArgumentException.class, () -> model.copy(ParamMap.empty()).setSteps(0));
         // transform validates before running anything
         long jobs = spark.sparkContext().statusTracker().getJobIdsForGroup(null).length;
         Dataset<Row> bad = spark.createDataFrame(List.of(RowFactory.create("3")), stringLabel);
@@ -140,20 +143,49 @@ class DiffusionModelTest {
 
     @Test
     void saveAndLoadRoundTrip() throws IOException {
-        DiffusionModel m = model.copy().setKeyCol("id").setBatchSize(3).setWeights("model");
+        DiffusionModel m = model.copy(ParamMap.empty()).setKeyCol("id").setBatchSize(3).setSampleWeights("model");
         String path = dir.resolve("model").toUri().toString();
-        m.save(path);
-        assertTrue(Files.exists(dir.resolve("model").resolve(DiffusionModel.METADATA)));
-        assertFalse(new CheckpointStore(new LocalStorage(dir.resolve("model").resolve(DiffusionModel.CHECKPOINTS)), 1)
+        m.write().save(path);
+        assertTrue(Files.exists(dir.resolve("model").resolve(StageMetadata.FILE)));
+        assertFalse(new CheckpointStore(new LocalStorage(dir.resolve("model").resolve(DiffusionModelWriter.CHECKPOINTS)), 1)
                 .steps().isEmpty());
-        assertThrows(IllegalArgumentException.class, () -> m.save(path));
-        m.save(path, true);
+        assertThrows(IOException.class, () -> m.write().save(path));
+        m.write().overwrite().save(path);
         DiffusionModel back = DiffusionModel.load(path);
+        assertEquals(m.uid(), back.uid());
+        assertSameModel(m, back);
+    }
+
+    /** A model saved by the earlier DiffusionModel.save (format 1: metadata.json, params under "params") loads. */
+    @Test
+    void loadsTheEarlierFormat() throws IOException {
+        DiffusionModel m = model.copy(ParamMap.empty()).setKeyCol("id").setBatchSize(3).setSampleWeights("model");
+        Path saved = dir.resolve("old");
+        m.write().save(saved.toUri().toString());
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode meta = (ObjectNode) json.readTree(saved.resolve(StageMetadata.FILE).toFile());
+        ObjectNode legacy = json.createObjectNode().put("class", DiffusionModel.class.getName()).put("format", 1)
+                .put("imageSize", SIZE).put("step", 0).put("rejectedContributions", 0);
+        legacy.putObject("params").put("labelCol", "label").put("keyCol", "id").put("outputCol", "image_png")
+                .putNull("rawCol").put("sampler", "ddpm").put("steps", 4).put("eta", 0.0).put("guidance", 1.5)
+                .put("seed", 11L).put("batchSize", 3).put("weights", "model");
+        legacy.set("spec", meta.get("spec"));
+        legacy.set("specSerialized", meta.get("specSerialized"));
+        Files.delete(saved.resolve(StageMetadata.FILE));
+        Files.delete(saved.resolve(StageMetadata.DIR));
+        json.writeValue(saved.resolve(DiffusionModelReader.LEGACY_METADATA).toFile(), legacy);
+        assertSameModel(m, DiffusionModel.load(saved.toUri().toString()));
+    }
+
+    private void assertSameModel(DiffusionModel m, DiffusionModel back) {
         assertBitEqual(m.weights(), back.weights(), "weights");
         assertBitEqual(m.emaWeights(), back.emaWeights(), "ema");
-        assertEquals(m.sampler(), back.sampler());
-        assertEquals(m.steps(), back.steps());
-        assertEquals(m.guidance(), back.guidance());
+        assertEquals(m.getSampler(), back.getSampler());
+        assertEquals(m.getSteps(), back.getSteps());
+        assertEquals(m.getGuidance(), back.getGuidance());
+        assertEquals(m.getKeyCol(), back.getKeyCol());
+        assertEquals(m.getBatchSize(), back.getBatchSize());
+        assertEquals(m.getSampleWeights(), back.getSampleWeights());
         assertEquals(m.spec(), back.spec());
         Dataset<Row> c = conds(3, 1);
         List<byte[]> want = pngs(m.transform(c));

@@ -114,7 +114,7 @@ class SparkTrainerTest {
 
         Recorder rec = new Recorder();
         DiffusionModel m = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(5)
-                .optConfig(SparkTrainingConfig.defaults().withAveragingFrequency(2)).optListener(rec)
+                .setConfig(SparkTrainingConfig.defaults().withAveragingFrequency(2)).setListener(rec)
                 .fit(frame(spark, List.of(data)));
 
         assertEquals(5, m.step());
@@ -149,7 +149,7 @@ class SparkTrainerTest {
         }
 
         DiffusionModel m = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(steps)
-                .optConfig(SparkTrainingConfig.defaults().withAveragingFrequency(1)).fit(frame(spark, parts));
+                .setConfig(SparkTrainingConfig.defaults().withAveragingFrequency(1)).fit(frame(spark, parts));
 
         double diff = SparkFixtures.maxAbsDiff(ref.step().graph().trainables(), m.weights());
         assertTrue(diff < 1e-6, "max |averaged - big batch| = " + diff);
@@ -163,7 +163,7 @@ class SparkTrainerTest {
         List<ImageRow> two = rows(2, 2, 5, false);
         Recorder rec = new Recorder();
         DiffusionModel m = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(2)
-                .optConfig(SparkTrainingConfig.defaults().withAveragingFrequency(2)).optListener(rec)
+                .setConfig(SparkTrainingConfig.defaults().withAveragingFrequency(2)).setListener(rec)
                 .fit(frame(spark, List.of(seven, List.of(), two)));
 
         TrainingSpec.Built start = spec.build();
@@ -191,14 +191,14 @@ class SparkTrainerTest {
         List<ImageRow> clean = rows(6, 1, 0, false);
         Recorder rec = new Recorder();
         DiffusionModel m = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(4)
-                .optConfig(SparkTrainingConfig.defaults().withAveragingFrequency(2)).optListener(rec)
+                .setConfig(SparkTrainingConfig.defaults().withAveragingFrequency(2)).setListener(rec)
                 .fit(frame(spark, List.of(clean, rows(5, 2, 0, true))));
         assertEquals(2, m.rejectedContributions(), "partition 1 in both rounds");
         assertTrue(rec.rounds.get(0).rejections().get(0).contains("partition 1: non-finite training loss"),
                 rec.rounds.get(0).rejections().toString());
 
         DiffusionModel alone = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(4)
-                .optConfig(SparkTrainingConfig.defaults().withAveragingFrequency(2)).fit(frame(spark, List.of(clean)));
+                .setConfig(SparkTrainingConfig.defaults().withAveragingFrequency(2)).fit(frame(spark, List.of(clean)));
         assertBitEqual(alone.weights(), m.weights(), "the clean partition alone");
     }
 
@@ -216,15 +216,15 @@ class SparkTrainerTest {
         TrainingSpec spec = SparkFixtures.adamW(3, 1, 6);
         List<List<ImageRow>> parts = List.of(rows(5, 1, 0, false), rows(4, 2, 5, false));
         SparkTrainingConfig config = SparkTrainingConfig.defaults().withAveragingFrequency(2).withCheckpointEveryRounds(1);
-        DiffusionModel straight = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(6).optConfig(config)
+        DiffusionModel straight = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(6).setConfig(config)
                 .fit(frame(spark, parts));
 
         CheckpointStore store = new CheckpointStore(new LocalStorage(dir), 5);
-        new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(2).optConfig(config).optCheckpoints(store, true)
+        new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(2).setConfig(config).setCheckpoints(store, true)
                 .fit(frame(spark, parts));
         assertEquals(List.of(2L), store.steps());
-        DiffusionModel resumed = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(6).optConfig(config)
-                .optCheckpoints(store, true).fit(frame(spark, parts));
+        DiffusionModel resumed = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(6).setConfig(config)
+                .setCheckpoints(store, true).fit(frame(spark, parts));
         assertEquals(List.of(2L, 4L, 6L), store.steps(), "one checkpoint per round");
         assertBitEqual(straight.weights(), resumed.weights(), "weights");
         assertBitEqual(straight.emaWeights(), resumed.emaWeights(), "EMA");

@@ -148,7 +148,7 @@ public final class SampleCommand extends OptionCommand {
         }
         DiffusionModel model = DiffusionModel.fromCheckpoint(recipe.training(), recipe.config.getInt("data.image_size"), cp)
                 .setSampler(sampler).setSteps(steps).setEta(eta).setGuidance(guidance).setSeed(seed)
-                .setWeights(weights).setBatchSize(batch).setLabelCol(args.string("label-col").orElse("label"))
+                .setSampleWeights(weights).setBatchSize(batch).setLabelCol(args.string("label-col").orElse("label"))
                 .setKeyCol(args.string("key-col").orElse(null)).setRawCol(args.flag("raw") ? "image" : null);
         boolean existed = SparkSession.getDefaultSession().isDefined();
         SparkSession spark = SparkSession.builder().master(args.string("master").get()).appName("diffusion sample")

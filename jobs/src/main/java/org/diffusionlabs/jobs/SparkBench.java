@@ -59,8 +59,8 @@ final class SparkBench {
         try {
             new DiffusionTrainer(spec(model, batch / partitions, steps, seed))
                     .setImageSize(32).setMaxSteps(steps)
-                    .optConfig(SparkTrainingConfig.defaults().withAveragingFrequency(k))
-                    .optListener(new SparkTrainer.Listener() {
+                    .setConfig(SparkTrainingConfig.defaults().withAveragingFrequency(k))
+                    .setListener(new SparkTrainer.Listener() {
                         @Override
                         public void onStep(long step, Map<String, Double> losses, double lr, double seconds) {
                         }

@@ -152,11 +152,11 @@ final class SparkTrain {
             DiffusionModel model = new DiffusionTrainer(spec)
                     .setImageSize(c.getInt("data.image_size"))
                     .setMaxSteps(c.getLong("train.max_steps"))
-                    .optConfig(sc)
-                    .optCheckpoints(store, resume)
-                    .optConfigJson(recipe.json())
-                    .optVersions(Versions.all())
-                    .optListener(listener)
+                    .setConfig(sc)
+                    .setCheckpoints(store, resume)
+                    .setConfigJson(recipe.json())
+                    .setVersions(Versions.all())
+                    .setListener(listener)
                     .fit(frame(spark, data, partitions));
             if (model.rejectedContributions() > 0) {
                 err.printf("%nnote: %d partition contribution(s) were rejected as non-finite (see the log)%n",
