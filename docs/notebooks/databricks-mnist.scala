@@ -2,8 +2,8 @@
 // MAGIC %md
 // MAGIC # Diffusion Labs on Spark: MNIST on Databricks
 // MAGIC
-// MAGIC Decode and normalise images with DataFrame transforms, train a class-conditional diffusion model by
-// MAGIC parameter averaging, save it, and sample one image per row of a DataFrame of labels.
+// MAGIC Decode and normalise images and train a class-conditional diffusion model by parameter averaging, as one
+// MAGIC Spark ML `Pipeline`; save it, and sample one image per row of a DataFrame of labels.
 // MAGIC
 // MAGIC **Cluster setup.** Attach the `diffusion-spark` jar with its dependencies (`diffusion-core`, ND4J
 // MAGIC `nd4j-native-platform` 1.0.0-M2.1) as cluster libraries, and set in the cluster's Spark config
@@ -34,25 +34,13 @@ val raw = spark.read.parquet(s"$root/mnist.parquet")          // image: binary (
 // COMMAND ----------
 
 // MAGIC %md
-// MAGIC ## Transforms
-// MAGIC Schema problems fail here, naming the column, before any Spark job runs. `handleInvalid = skip` drops
-// MAGIC undecodable images and counts them.
+// MAGIC ## A Spark ML pipeline: decode → normalise → train (parameter averaging)
+// MAGIC The stages are Spark ML stages: schema problems fail in `fit`, naming the column, before any Spark job
+// MAGIC runs, and `handleInvalid = skip` drops undecodable images and counts them. `explainParams()` lists every param.
 
 // COMMAND ----------
 
-val decode = new DecodeImages().setInputCol("image").setOutputCol("pixels").setSize(28).setHandleInvalid("skip")
-val data = new NormalizeImages().setInputCol("pixels").setOutputCol("x").setLength(28 * 28)
-  .transform(decode.transform(raw))
-  .select(col("x").as("image"), col("label"))
-  .cache()
-println(s"${data.count()} images, ${decode.invalidRows()} skipped")
-
-// COMMAND ----------
-
-// MAGIC %md
-// MAGIC ## Train (parameter averaging)
-
-// COMMAND ----------
+import org.apache.spark.ml.{Pipeline, PipelineModel, PipelineStage}
 
 val unet = AdmUNetConfig.admUnet(128, 128, 128, "digit", true, 1, 32, 2, 1)
 val modelSpec = new ModelSpec(unet, BetaScheduleKind.COSINE, 1000, PredictionType.V, TrainingGraph.Loss.HYBRID,
@@ -60,16 +48,24 @@ val modelSpec = new ModelSpec(unet, BetaScheduleKind.COSINE, 1000, PredictionTyp
 val spec = new TrainingSpec(modelSpec, OptimizerSpec.adamW(), LearningRateSchedule.constant(2e-3),
   new TrainingSpec.EmaSpec(0.995, true), /* batch */ 64, /* grad accum */ 1, /* seed */ 0L)
 
-val model = new DiffusionTrainer(spec)
+val decode = new DecodeImages().setInputCol("image").setOutputCol("pixels").setSize(28).setHandleInvalid("skip")
+val normalize = new NormalizeImages().setInputCol("pixels").setOutputCol("x").setLength(28 * 28)
+val trainer = new DiffusionTrainer(spec)
+  .setImageCol("x")
   .setImageSize(28)
   .setMaxSteps(550)
-  .optConfig(SparkTrainingConfig.defaults().withAveragingFrequency(5))
-  .fit(data)
-model.save(s"$root/model", true)                              // metadata.json + checkpoints/step-N/
+  .setAveragingFrequency(5)
+println(trainer.explainParams())
+
+val pipeline = new Pipeline().setStages(Array[PipelineStage](decode, normalize, trainer))
+val fitted = pipeline.fit(raw)
+println(s"${fitted.stages(0).asInstanceOf[DecodeImages].invalidRows()} images skipped")
+fitted.write.overwrite().save(s"$root/pipeline")              // Spark ML layout; PipelineModel.load reads it
+val model = fitted.stages(2).asInstanceOf[DiffusionModel]
+model.write.overwrite().save(s"$root/model")                  // metadata/ + checkpoints/step-N/
 
 // COMMAND ----------
 
-// MAGIC %md
 // MAGIC ## Sample: one image per row
 // MAGIC Each row's noise is seeded by (seed, `id`), so an image does not depend on the partitioning and a
 // MAGIC re-executed task returns the same bytes (keep `batchSize` fixed to reproduce images bit for bit).
