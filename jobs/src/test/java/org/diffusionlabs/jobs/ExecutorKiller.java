@@ -55,7 +55,8 @@ public final class ExecutorKiller extends SparkListener {
         }
         String executor = task.taskInfo().executorId();
         String flag = "--executor-id " + executor + " ";
-        ProcessHandle.allProcesses()
+        // only this JVM's descendants (the test's Workers and their executors), never another app's executor
+        ProcessHandle.current().descendants()
                 .filter(p -> {
                     String cmd = commandLine(p.pid());
                     return cmd.contains("CoarseGrainedExecutorBackend") && cmd.contains(flag);
