@@ -15,9 +15,11 @@ import java.util.TreeMap;
 /**
  * A labelled image set: {@code images} float32 {@code [n, c, h, w]} (C order, values in [0, 1] for the readers of
  * this package) and {@code labels[i]} ≥ 0 the class of image i. The common currency of all data readers; n ≥ 1.
- * The label array is copied on the way in and out, the images array is shared (not copied).
+ * Optionally {@code embeddings} float32 {@code [n, d]}: a condition vector per image (e.g. a text or CLIP embedding)
+ * for models conditioned on vectors rather than class labels; null when absent. The label array is copied on the
+ * way in and out, the images and embeddings arrays are shared (not copied).
  */
-public record LabeledImages(INDArray images, int[] labels) {
+public record LabeledImages(INDArray images, int[] labels, INDArray embeddings) {
     private static final String OWNER = "LabeledImages";
 
     /** A (train, held-out) pair produced by {@link #split(double, long)}. */
@@ -31,10 +33,25 @@ public record LabeledImages(INDArray images, int[] labels) {
         Checks.require(images.size(0) >= 1, OWNER, "images.shape", images.shape(), "must hold at least one image");
         Checks.require(images.size(0) == labels.length, OWNER, "labels.length", labels.length,
                 "must equal the number of images " + images.size(0));
+        Checks.require(embeddings == null || (embeddings.rank() == 2 && embeddings.size(0) == images.size(0)), OWNER,
+                "embeddings.shape", embeddings == null ? null : Arrays.toString(embeddings.shape()),
+                "must be [n, d] with n = " + images.size(0));
+        Checks.require(embeddings == null || embeddings.dataType() == DataType.FLOAT, OWNER, "embeddings.dataType",
+                embeddings == null ? null : embeddings.dataType(), "must be FLOAT");
         labels = labels.clone();
         for (int i = 0; i < labels.length; i++) {
             Checks.require(labels[i] >= 0, OWNER, "labels[" + i + "]", labels[i], "must be >= 0");
         }
+    }
+
+    /** Images and labels without condition vectors. */
+    public LabeledImages(INDArray images, int[] labels) {
+        this(images, labels, null);
+    }
+
+    /** The same images and labels with a condition vector per image ({@code [n, d]} float32). */
+    public LabeledImages withEmbeddings(INDArray perImage) {
+        return new LabeledImages(images, labels, Checks.notNull(perImage, OWNER, "embeddings"));
     }
 
     /**
@@ -96,7 +113,9 @@ public record LabeledImages(INDArray images, int[] labels) {
         INDArray source = images.ordering() == 'c' && !images.isView() ? images : images.dup('c');
         INDArray flat = source.reshape('c', shape[0], per);
         INDArray rows = Nd4j.pullRows(flat, 1, indices);
-        return new LabeledImages(rows.reshape('c', indices.length, shape[1], shape[2], shape[3]), picked);
+        INDArray picks = embeddings == null ? null : Nd4j.pullRows(embeddings.ordering() == 'c' && !embeddings.isView()
+                ? embeddings : embeddings.dup('c'), 1, indices);
+        return new LabeledImages(rows.reshape('c', indices.length, shape[1], shape[2], shape[3]), picked, picks);
     }
 
     /**

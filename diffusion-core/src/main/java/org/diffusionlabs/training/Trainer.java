@@ -6,9 +6,11 @@ import org.diffusionlabs.nd.Checks;
 import org.diffusionlabs.nd.Rng;
 import org.diffusionlabs.nd.Workspaces;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -69,7 +71,8 @@ public final class Trainer {
     private final int accum;
 
     /**
-     * @param data training images in [−1, 1] [n, c, h, w] with integer labels (fed to the label encoder)
+     * @param data training images in [−1, 1] [n, c, h, w] with integer labels (fed to the label encoder) or, for a
+     *             model without one, condition vectors [n, embedDim] ({@link LabeledImages#embeddings()})
      */
     public Trainer(TrainStep step, Ema ema, LearningRateSchedule lr, LabeledImages data, int batch) {
         this(step, ema, lr, data, batch, 1);
@@ -86,8 +89,31 @@ public final class Trainer {
         this.data = Checks.notNull(data, "Trainer", "data");
         Checks.require(batch > 0 && batch <= data.size(), "Trainer", "batch", batch, "must be in [1, " + data.size() + "]");
         Checks.require(accum > 0, "Trainer", "accum", accum, "must be >= 1");
+        TrainingGraph g = step.graph();
+        long dim = g.unet().config().embedDim();
+        if (g.encoder() == null && dim > 0) {
+            INDArray e = data.embeddings();
+            Checks.require(e != null && e.size(1) == dim, "Trainer", "data.embeddings",
+                    e == null ? null : Arrays.toString(e.shape()), "the model is conditioned on vectors of "
+                            + g.unet().config().embedName() + ": needs [n, " + dim + "] condition vectors");
+        }
         this.batch = batch;
         this.accum = accum;
+    }
+
+    /**
+     * The conditional input of a micro-batch: its labels for a graph with a label encoder, else its condition
+     * vectors under the U-Net's embedding name (none for an unconditional U-Net).
+     */
+    private Conditioning conditioning(LabeledImages part) {
+        TrainingGraph g = step.graph();
+        if (g.encoder() != null) {
+            return Conditioning.of(TrainingFeed.LABELS, Nd4j.createFromArray(part.labels()));
+        }
+        if (g.unet().config().embedDim() <= 0) {
+            return Conditioning.none();
+        }
+        return Conditioning.of(g.unet().config().embedName(), part.embeddings());
     }
 
     /**
@@ -107,8 +133,7 @@ public final class Trainer {
                 for (int i = 0; i < accum; i++) {
                     DataCursor.Batch b = cursor.next(batch);
                     LabeledImages part = data.subset(b.indices());
-                    micro.add(new TrainStep.MicroBatch(part.images(),
-                            Conditioning.of(TrainingFeed.LABELS, Nd4j.createFromArray(part.labels()))));
+                    micro.add(new TrainStep.MicroBatch(part.images(), conditioning(part)));
                     cursor = b.after();
                 }
                 losses = step.run(micro, state.stepRng(), rate);

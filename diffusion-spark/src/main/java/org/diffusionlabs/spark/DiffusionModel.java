@@ -26,7 +26,8 @@ import java.util.Map;
 /**
  * A trained diffusion model, the Spark ML {@link Model} that {@link DiffusionTrainer#fit} returns (with the trainer's
  * uid and sampling params), and the Transformer of batch sampling: {@link #transform} maps a DataFrame of conditions
- * (an integer {@code label} column, optionally a {@code key} column) to the same rows plus a PNG column
+ * (an integer {@code label} column or, for a model conditioned on vectors, an {@code embedding} column of condition
+ * vectors; optionally a {@code key} column) to the same rows plus a PNG column
  * ({@code image_png}) and, optionally, the raw image ({@code array<float>}, c·h·w in [−1, 1]). Its params are the
  * {@link SamplingParams}; {@link #transformSchema} names the parameter and column of a bad schema before any Spark
  * job runs.
@@ -152,9 +153,9 @@ public final class DiffusionModel extends Model<DiffusionModel>
     public Dataset<Row> transform(Dataset<?> dataset) {
         Dataset<Row> data = dataset.toDF();
         StructType out = transformSchema(data.schema());
-        String labelName = getLabelCol();
+        ConditionColumn cond = conditionColumn();
         String keyName = getKeyCol();
-        int labelIdx = data.schema().fieldIndex(labelName);
+        int condIdx = data.schema().fieldIndex(cond.name());
         int keyIdx = keyName == null ? -1 : data.schema().fieldIndex(keyName);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
         Broadcast<WeightSnapshot> bc = jsc.broadcast(samplingWeights());
@@ -166,8 +167,8 @@ public final class DiffusionModel extends Model<DiffusionModel>
         JavaRDD<Row> rows = data.toJavaRDD();
         JavaRDD<Tuple2<Row, Long>> keyed = keyIdx < 0 ? rows.zipWithIndex().rdd().toJavaRDD()
                 : rows.map(r -> new Tuple2<>(r, key(r, keyIdx, keyName)));
-        JavaRDD<Row> sampled = keyed.mapPartitions(it -> new SampleBatches(it, bc, model, buildSeed, settings, labelIdx,
-                labelName, raw));
+        JavaRDD<Row> sampled = keyed.mapPartitions(it -> new SampleBatches(it, bc, model, buildSeed, settings, cond,
+                condIdx, raw));
         return data.sparkSession().createDataFrame(sampled, out);
     }
 

@@ -29,8 +29,9 @@ import java.util.Optional;
 
 /**
  * The Spark ML {@link Estimator} of data-parallel diffusion training: {@link #fit} a DataFrame of (image, label) rows
- * and get an immutable {@link DiffusionModel} (with this trainer's uid, parent and {@link SamplingParams}). Params:
- * {@code imageCol}, {@code labelCol}, {@code imageSize} and {@code maxSteps} (required), the round settings of
+ * — or (image, condition vector) rows for a spec conditioned on vectors ({@code ModelSpec.classes() == 0},
+ * {@code embeddingCol}) — and get an immutable {@link DiffusionModel} (with this trainer's uid, parent and {@link SamplingParams}). Params:
+ * {@code imageCol}, {@code labelCol} or {@code embeddingCol}, {@code imageSize} and {@code maxSteps} (required), the round settings of
  * {@link SparkTrainingConfig} ({@code averagingFrequency}, {@code aggregationDepth}, {@code averageUpdaterState},
  * {@code checkpointEveryRounds}, {@code numPartitions}) and the sampling params passed on to the model. What is not a
  * value (the {@link TrainingSpec}, the {@link SparkTrainer.Listener}, the {@link CheckpointStore}) is a constructor
@@ -270,7 +271,7 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
 
     /**
      * The schema of the fitted model's output (see {@link SamplingParams#samplingSchema}), after checking the image
-     * and label columns and that imageSize and maxSteps are set.
+     * and condition columns and that imageSize and maxSteps are set.
      */
     @Override
     public StructType transformSchema(StructType schema) {
@@ -278,16 +279,16 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
             Checks.require(isDefined(p), OWNER, p.name(), null, "must be set (set" + Character.toUpperCase(
                     p.name().charAt(0)) + p.name().substring(1) + ")");
         }
-        ImageRows.check(schema, getImageCol(), getLabelCol());
+        ImageRows.check(schema, getImageCol(), conditionColumn());
         return samplingSchema(schema);
     }
 
-    /** Trains on {@code dataset} (image and label columns, see {@link ImageRows}) and returns the trained model. */
+    /** Trains on {@code dataset} (image and condition columns, see {@link ImageRows}) and returns the trained model. */
     @Override
     public DiffusionModel fit(Dataset<?> dataset) {
         Dataset<Row> data = dataset.toDF();
         transformSchema(data.schema());
-        JavaRDD<ImageRow> rows = ImageRows.of(data, getImageCol(), getLabelCol());
+        JavaRDD<ImageRow> rows = ImageRows.of(data, getImageCol(), conditionColumn());
         SparkTrainingConfig config = getConfig();
         if (config.numPartitions() > 0) {
             rows = rows.repartition(config.numPartitions());

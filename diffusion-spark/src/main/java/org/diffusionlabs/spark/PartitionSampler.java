@@ -23,7 +23,7 @@ import java.util.Map;
  * The sampling side of one partition: the model rebuilt once from a {@link ModelSpec} and a {@link WeightSnapshot}
  * (state-dict names, no prefix), so its inference graph is built once and reused for every batch. Each image's noise
  * (x_T and every step's noise) comes from its own {@code Rng(Seeds.sample(seed, key))}, so an image depends only on
- * its label, its key and the settings — not on which rows share its batch or partition, nor on the task attempt.
+ * its condition (label or vector), its key and the settings — not on which rows share its batch or partition, nor on the task attempt.
  */
 public final class PartitionSampler {
     private final ModelSpec spec;
@@ -58,7 +58,9 @@ public final class PartitionSampler {
         Map<String, INDArray> unet = new LinkedHashMap<>();
         m.unet().parameters().asMap().keySet().forEach(k -> unet.put(k, require(all, k)));
         m.unet().parameters().load(unet, true);
-        m.encoder().table().assign(require(all, LabelEmbedding.NAME));
+        if (m.encoder() != null) {
+            m.encoder().table().assign(require(all, LabelEmbedding.NAME));
+        }
         String embed = spec.unet().embedName();
         Map<String, INDArray> nulls = new LinkedHashMap<>();
         m.guidance().stateDict().keySet().forEach(k -> nulls.put(k, all.get(k)));
@@ -87,16 +89,41 @@ public final class PartitionSampler {
      * the predictor's x0 clamp only; values are as the sampler returns them).
      */
     public INDArray sample(int[] labels, long[] keys) {
-        int n = labels.length;
+        if (!spec.labelConditioned()) {
+            throw new IllegalArgumentException("DiffusionModel: the model is conditioned on vectors of "
+                    + spec.unet().embedDim() + " values, not on labels");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= spec.classes()) {
+                throw new IllegalArgumentException("DiffusionModel: label " + labels[i] + " (row key " + keys[i]
+                        + ") must be in [0, " + spec.classes() + ")");
+            }
+        }
+        return sampleWith(model.encoder().embed(labels), keys);
+    }
+
+    /**
+     * Images for the condition vectors {@code embeddings[i]} ([n, embedDim]) of a model conditioned on vectors,
+     * with noise keyed by {@code keys[i]}.
+     */
+    public INDArray sample(INDArray embeddings, long[] keys) {
+        long dim = spec.unet().embedDim();
+        if (spec.labelConditioned() || embeddings.rank() != 2 || embeddings.size(1) != dim
+                || embeddings.size(0) != keys.length) {
+            throw new IllegalArgumentException("DiffusionModel: condition vectors of shape "
+                    + Arrays.toString(embeddings.shape()) + (spec.labelConditioned()
+                    ? " given to a model conditioned on labels" : " must be [" + keys.length + ", " + dim + "]"));
+        }
+        return sampleWith(embeddings.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), keys);
+    }
+
+    private INDArray sampleWith(INDArray embeddings, long[] keys) {
+        int n = keys.length;
         int c = channels();
         int size = s.imageSize;
         Rng[] rngs = new Rng[n];
         INDArray[] x = new INDArray[n];
         for (int i = 0; i < n; i++) {
-            if (labels[i] < 0 || labels[i] >= spec.classes()) {
-                throw new IllegalArgumentException("DiffusionModel: label " + labels[i] + " (row key " + keys[i]
-                        + ") must be in [0, " + spec.classes() + ")");
-            }
             rngs[i] = new Rng(Seeds.sample(s.seed, keys[i]));
             x[i] = rngs[i].randn(1, c, size, size);
         }
@@ -114,7 +141,7 @@ public final class PartitionSampler {
             }
             return Nd4j.concat(0, parts).castTo(like.dataType());
         };
-        Conditioning cond = Conditioning.of(spec.unet().embedName(), model.encoder().embed(labels));
+        Conditioning cond = Conditioning.of(spec.unet().embedName(), embeddings);
         return sampler.sample(xT, cond, noise, StepListener.NONE);
     }
 }

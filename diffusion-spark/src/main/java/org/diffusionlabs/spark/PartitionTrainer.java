@@ -55,7 +55,7 @@ public final class PartitionTrainer implements Function2<Integer, Iterator<Image
     @Override
     public Iterator<PartitionResult> call(Integer partition, Iterator<ImageRow> rows) {
         TaskThreads.apply();
-        LabeledImages data = ImageRows.stack(rows, spec.model().unet().inChannels(), imageSize, spec.model().classes());
+        LabeledImages data = ImageRows.stack(rows, spec.model().unet().inChannels(), imageSize, spec.model());
         if (data == null) {
             return Collections.emptyIterator();
         }

@@ -5,6 +5,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.diffusionlabs.recipes.ModelSpec;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import scala.Tuple2;
 
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.NoSuchElementException;
 /**
  * {@link DiffusionModel#transform}'s work in a partition: the (row, key) pairs in batches of exactly
  * {@code batchSize} rows (a short last batch padded) through one {@link PartitionSampler} built on first use, each row
- * out with its PNG (and raw image) appended. Labels are checked against the model's classes, naming the row's key.
+ * out with its PNG (and raw image) appended. Conditions (labels or vectors, {@link ConditionColumn}) are checked
+ * against the model, naming the row's key.
  */
 final class SampleBatches implements Iterator<Row> {
     private static final String OWNER = "DiffusionModel";
@@ -25,22 +27,22 @@ final class SampleBatches implements Iterator<Row> {
     private final ModelSpec model;
     private final long buildSeed;
     private final SamplingSettings s;
-    private final int labelIdx;
-    private final String labelName;
+    private final ConditionColumn cond;
+    private final int condIdx;
     private final boolean raw;
     private PartitionSampler sampler;
     private final List<Row> ready = new ArrayList<>();
     private int next;
 
     SampleBatches(Iterator<Tuple2<Row, Long>> in, Broadcast<WeightSnapshot> weights, ModelSpec model, long buildSeed,
-                  SamplingSettings s, int labelIdx, String labelName, boolean raw) {
+                  SamplingSettings s, ConditionColumn cond, int condIdx, boolean raw) {
         this.in = in;
         this.weights = weights;
         this.model = model;
         this.buildSeed = buildSeed;
         this.s = s;
-        this.labelIdx = labelIdx;
-        this.labelName = labelName;
+        this.cond = cond;
+        this.condIdx = condIdx;
         this.raw = raw;
     }
 
@@ -75,30 +77,27 @@ final class SampleBatches implements Iterator<Row> {
             keys.add(t._2());
         }
         int n = batch.size();
-        // a short last batch is padded to batchSize (label 0, key Long.MIN_VALUE; outputs dropped): every
-        // forward pass has the same shapes, so the kernels — and the floats of a row — do not depend on how
-        // many rows its partition has
+        // a short last batch is padded to batchSize (label 0 or a zero vector, key Long.MIN_VALUE; outputs
+        // dropped): every forward pass has the same shapes, so the kernels — and the floats of a row — do not
+        // depend on how many rows its partition has
         int[] labels = new int[s.batchSize];
+        float[][] vectors = new float[s.batchSize][cond.dim()];
         long[] k = new long[s.batchSize];
         Arrays.fill(k, Long.MIN_VALUE);
         for (int i = 0; i < n; i++) {
             Row r = batch.get(i);
-            if (r.isNullAt(labelIdx)) {
-                throw new IllegalArgumentException(OWNER + ": row with key " + keys.get(i) + " has a null "
-                        + labelName + " (labelCol)");
+            String where = "row with key " + keys.get(i);
+            if (cond.labels()) {
+                labels[i] = cond.label(r, condIdx, where);
+            } else {
+                vectors[i] = cond.embedding(r, condIdx, where);
             }
-            long l = ((Number) r.get(labelIdx)).longValue();
-            if (l < 0 || l >= model.classes()) {
-                throw new IllegalArgumentException(OWNER + ": row with key " + keys.get(i) + " has " + labelName
-                        + " = " + l + " but the model has " + model.classes() + " classes");
-            }
-            labels[i] = (int) l;
             k[i] = keys.get(i);
         }
         if (sampler == null) {
             sampler = new PartitionSampler(model, buildSeed, weights.value(), s);
         }
-        INDArray images = sampler.sample(labels, k);
+        INDArray images = cond.labels() ? sampler.sample(labels, k) : sampler.sample(Nd4j.create(vectors), k);
         int c = sampler.channels();
         int per = c * s.imageSize * s.imageSize;
         float[] all = images.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();

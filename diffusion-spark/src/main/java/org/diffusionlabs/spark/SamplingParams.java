@@ -12,6 +12,7 @@ import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StructType;
+import org.diffusionlabs.recipes.TrainingSpec;
 
 import java.io.Serializable;
 import java.util.Arrays;
@@ -32,6 +33,7 @@ public interface SamplingParams<T extends SamplingParams<T>> extends Params {
         private static final long serialVersionUID = 1L;
         final String owner;
         final Param<String> labelCol;
+        final Param<String> embeddingCol;
         final Param<String> keyCol;
         final Param<String> outputCol;
         final Param<String> rawCol;
@@ -48,6 +50,9 @@ public interface SamplingParams<T extends SamplingParams<T>> extends Params {
             this.owner = owner;
             labelCol = new Param<>(params, "labelCol", "integer column of class labels",
                     ParamChecks.column(owner, "labelCol"));
+            embeddingCol = new Param<>(params, "embeddingCol", "column of condition vectors (array<float|double> or "
+                    + "vector of the U-Net's embedDim values), used instead of labelCol by a model conditioned on "
+                    + "vectors (ModelSpec classes = 0)", ParamChecks.column(owner, "embeddingCol"));
             keyCol = new Param<>(params, "keyCol", "integer column keying each row's noise; unset keys rows by their "
                     + "global index (one extra job, needs a deterministic order)", ParamChecks.column(owner, "keyCol"));
             outputCol = new Param<>(params, "outputCol", "binary output column of PNG bytes",
@@ -70,6 +75,7 @@ public interface SamplingParams<T extends SamplingParams<T>> extends Params {
                     + "without EMA) or model", ParamChecks.valid(owner, "sampleWeights",
                     w -> w.equals("ema") || w.equals("model"), "must be ema or model"));
             params.setDefault(labelCol, "label");
+            params.setDefault(embeddingCol, "embedding");
             params.setDefault(outputCol, "image_png");
             params.setDefault(sampler, "ddim");
             params.setDefault(steps, 50);
@@ -83,6 +89,14 @@ public interface SamplingParams<T extends SamplingParams<T>> extends Params {
 
     /** This owner's params (not a param itself). */
     Defs samplingParams();
+
+    /** The training run whose model samples (its model spec says whether rows carry labels or vectors). */
+    TrainingSpec spec();
+
+    /** The column the model is conditioned on: {@code labelCol} or, for a model without classes, {@code embeddingCol}. */
+    default ConditionColumn conditionColumn() {
+        return ConditionColumn.of(samplingParams().owner, spec().model(), getLabelCol(), getEmbeddingCol());
+    }
 
     @SuppressWarnings("unchecked")
     private T self() {
@@ -100,6 +114,10 @@ public interface SamplingParams<T extends SamplingParams<T>> extends Params {
 
     default Param<String> labelCol() {
         return samplingParams().labelCol;
+    }
+
+    default Param<String> embeddingCol() {
+        return samplingParams().embeddingCol;
     }
 
     default Param<String> keyCol() {
@@ -144,6 +162,10 @@ public interface SamplingParams<T extends SamplingParams<T>> extends Params {
 
     default String getLabelCol() {
         return getOrDefault(labelCol());
+    }
+
+    default String getEmbeddingCol() {
+        return getOrDefault(embeddingCol());
     }
 
     /** The key column, or null (rows keyed by their global index). */
@@ -191,6 +213,15 @@ public interface SamplingParams<T extends SamplingParams<T>> extends Params {
     /** Integer column of class labels (default {@code label}). */
     default T setLabelCol(String c) {
         set(labelCol(), c);
+        return self();
+    }
+
+    /**
+     * Column of condition vectors (default {@code embedding}) for a model conditioned on vectors (its spec has no
+     * classes): {@code array<float>}, {@code array<double>} or a Spark ML vector of the U-Net's embedDim values.
+     */
+    default T setEmbeddingCol(String c) {
+        set(embeddingCol(), c);
         return self();
     }
 
@@ -262,12 +293,12 @@ public interface SamplingParams<T extends SamplingParams<T>> extends Params {
      * The schema after sampling: the input's columns, then {@code outputCol} (binary) and, when set, {@code rawCol}
      * ({@code array<float>}).
      *
-     * @throws IllegalArgumentException naming the parameter and column: a missing or non-integer label or key
-     *                                  column, or an output column that already exists
+     * @throws IllegalArgumentException naming the parameter and column: a missing or mistyped condition column
+     *                                  (label or vector), a missing or non-integer key column, or an output column that already exists
      */
     default StructType samplingSchema(StructType schema) {
         String owner = samplingParams().owner;
-        integerColumn(owner, schema, getLabelCol(), "labelCol");
+        conditionColumn().check(schema);
         if (getKeyCol() != null) {
             integerColumn(owner, schema, getKeyCol(), "keyCol");
         }

@@ -45,9 +45,18 @@ final class SparkFixtures {
     }
 
     static ModelSpec model(double dropout, double guidanceP) {
+        return model(dropout, guidanceP, 10);
+    }
+
+    /** The same model conditioned on given vectors of 8 values instead of 10 labels. */
+    static ModelSpec vectorModel(double dropout, double guidanceP) {
+        return model(dropout, guidanceP, 0);
+    }
+
+    private static ModelSpec model(double dropout, double guidanceP, int classes) {
         AdmUNetConfig unet = AdmUNetConfig.admUnet(16, 32, 8, "digit", true, 1, 32, 0, 1).withDropout(dropout);
         return new ModelSpec(unet, BetaScheduleKind.LINEAR, 100, PredictionType.NOISE, TrainingGraph.Loss.HYBRID, 0.001,
-                guidanceP, 2.0, 10);
+                guidanceP, 2.0, classes);
     }
 
     /** AdamW with clipping, a warm-up + cosine learning rate, EMA with warm-up, dropout and guidance training. */
@@ -77,7 +86,7 @@ final class SparkFixtures {
     }
 
     static LabeledImages images(List<ImageRow> rows) {
-        return ImageRows.stack(rows.iterator(), 1, SIZE, 10);
+        return ImageRows.stack(rows.iterator(), 1, SIZE, model(0, 0));
     }
 
     /** A DataFrame whose partition i holds exactly {@code partitions.get(i)}, in order. */
