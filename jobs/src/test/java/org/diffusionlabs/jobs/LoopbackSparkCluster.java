@@ -39,7 +39,7 @@ final class LoopbackSparkCluster implements AutoCloseable {
 
     LoopbackSparkCluster(Path dir, int workers, String workerMemory) throws IOException, InterruptedException {
         this.dir = dir;
-        this.classpath = testClasspath();
+        this.classpath = classpathJar(dir, testClasspath());
         this.jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")
                         || a.equals("-XX:+IgnoreUnrecognizedVMOptions"))
@@ -141,20 +141,29 @@ final class LoopbackSparkCluster implements AutoCloseable {
                 + last + ")" + logTails());
     }
 
+    /**
+     * Stops every cluster JVM and the executors they launched: SIGTERM to all of them (descendants taken before any
+     * exits, so an executor whose Worker dies first is not lost), then SIGKILL to whatever is still alive after a
+     * 10 s grace period.
+     */
     @Override
     public void close() {
+        List<ProcessHandle> all = new ArrayList<>();
         for (Process p : processes) {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
+            p.descendants().forEach(all::add);
+            all.add(p.toHandle());
         }
-        for (Process p : processes) {
+        all.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (ProcessHandle h : all) {
             try {
-                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                }
+                long left = Math.max(0, deadline - System.nanoTime());
+                h.onExit().get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                h.destroyForcibly();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                h.destroyForcibly();
             }
         }
         processes.clear();
@@ -163,6 +172,28 @@ final class LoopbackSparkCluster implements AutoCloseable {
         } catch (IllegalStateException ignored) {
             // already shutting down
         }
+    }
+
+    /**
+     * A manifest-only jar at {@code dir/classpath.jar} whose {@code Class-Path} lists {@code classpath}'s entries:
+     * the cluster JVMs and executors get one short {@code -cp} argument however long the Maven classpath is (Linux
+     * caps a single argument at 128 KiB).
+     */
+    static String classpathJar(Path dir, String classpath) throws IOException {
+        StringBuilder urls = new StringBuilder();
+        for (String entry : classpath.split(File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                urls.append(' ').append(Paths.get(entry).toAbsolutePath().toUri());
+            }
+        }
+        java.util.jar.Manifest m = new java.util.jar.Manifest();
+        m.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, urls.toString().trim());
+        Path jar = Files.createDirectories(dir).resolve("classpath.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), m)) {
+            out.flush();
+        }
+        return jar.toString();
     }
 
     /** The full classpath of this JVM, expanding surefire's manifest-only booter jar. */
