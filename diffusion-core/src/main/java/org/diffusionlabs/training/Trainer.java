@@ -56,11 +56,15 @@ public final class Trainer {
 
     /** Progress and checkpoint callbacks; called on the training thread. */
     public interface Listener {
+        /** Reports nothing. */
+        Listener NONE = (step, losses, lr, seconds) -> { };
+
         /** After each optimiser step: the losses (mean over its micro-batches), the learning rate, and its seconds. */
         void onStep(long step, Map<String, Double> losses, double lr, double seconds);
 
-        /** When a checkpoint is due (every {@code checkpointEvery} steps and at the end). */
-        void onCheckpoint(long step);
+        /** When a checkpoint is due (every {@code checkpointEvery} steps and at the end); nothing by default. */
+        default void onCheckpoint(long step) {
+        }
     }
 
     private final TrainStep step;

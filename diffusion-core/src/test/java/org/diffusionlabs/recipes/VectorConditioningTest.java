@@ -49,16 +49,7 @@ class VectorConditioningTest {
     private static List<Double> train(TrainingSpec spec, LabeledImages data) {
         List<Double> losses = new ArrayList<>();
         spec.trainer(spec.build(), data, 4).run(Trainer.State.start(spec.seed(), data.size()), 2, Long.MAX_VALUE, 0,
-                new Trainer.Listener() {
-                    @Override
-                    public void onStep(long s, Map<String, Double> l, double lr, double seconds) {
-                        losses.add(l.get(TrainingGraph.LOSS));
-                    }
-
-                    @Override
-                    public void onCheckpoint(long s) {
-                    }
-                });
+                (s, l, lr, seconds) -> losses.add(l.get(TrainingGraph.LOSS)));
         return losses;
     }
 

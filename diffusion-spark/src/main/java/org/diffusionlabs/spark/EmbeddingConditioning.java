@@ -108,50 +108,43 @@ public final class EmbeddingConditioning extends ColumnTransformer<EmbeddingCond
         int n = getDim();
         boolean unit = getNormalize();
         return (row, key) -> {
-            double[] v = values(row.isNullAt(idx) ? null : row.get(idx), row, idx, col);
+            float[] v = values(row, idx, col);
             if (v.length != n) {
                 throw new InvalidRowException(col + " has " + v.length + " values, expected " + n);
             }
             double sq = 0;
             for (int i = 0; i < n; i++) {
-                if (!Double.isFinite(v[i]) || !Float.isFinite((float) v[i])) {
+                if (!Float.isFinite(v[i])) {
                     throw new InvalidRowException(col + " value " + i + " = " + v[i] + " is not a finite float");
                 }
-                sq += v[i] * v[i];
+                sq += (double) v[i] * v[i];
             }
-            double scale = 1;
             if (unit) {
                 if (!(sq > 0) || !Double.isFinite(sq)) {
                     throw new InvalidRowException(col + " has L2 norm " + Math.sqrt(sq) + ": cannot normalize");
                 }
-                scale = 1 / Math.sqrt(sq);
+                double scale = 1 / Math.sqrt(sq);
+                for (int i = 0; i < n; i++) {
+                    v[i] = (float) (v[i] * scale);
+                }
             }
-            float[] out = new float[n];
-            for (int i = 0; i < n; i++) {
-                out[i] = (float) (v[i] * scale);
-            }
-            return new Object[] {boxed(out)};
+            return new Object[] {boxed(v)};
         };
     }
 
-    /** A vector or float/double array cell as doubles; null cells and null elements are invalid. */
-    private static double[] values(Object cell, org.apache.spark.sql.Row row, int idx, String col)
-            throws InvalidRowException {
-        if (cell == null) {
+    /** A vector (as floats: values beyond float range become infinite) or float/double array cell. */
+    private static float[] values(org.apache.spark.sql.Row row, int idx, String col) throws InvalidRowException {
+        if (row.isNullAt(idx)) {
             throw new InvalidRowException(col + " is null");
         }
-        if (cell instanceof Vector vec) {
-            return vec.toArray();
-        }
-        List<?> list = row.getList(idx);
-        double[] v = new double[list.size()];
-        for (int i = 0; i < v.length; i++) {
-            Object x = list.get(i);
-            if (x == null) {
-                throw new InvalidRowException(col + " element " + i + " is null");
+        if (row.get(idx) instanceof Vector vec) {
+            double[] d = vec.toArray();
+            float[] f = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                f[i] = (float) d[i];
             }
-            v[i] = ((Number) x).doubleValue();
+            return f;
         }
-        return v;
+        return floats(row, idx);
     }
 }

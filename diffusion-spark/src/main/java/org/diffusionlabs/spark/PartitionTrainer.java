@@ -81,16 +81,8 @@ public final class PartitionTrainer implements Function2<Integer, Iterator<Image
         Trainer.State loop = new Trainer.State(firstStep, cursor, spec.seed(), partition);
         List<Map<String, Double>> losses = new ArrayList<>();
         try {
-            spec.trainer(model, data, batch).run(loop, firstStep + localSteps, Long.MAX_VALUE, 0, new Trainer.Listener() {
-                @Override
-                public void onStep(long step, Map<String, Double> terms, double lr, double seconds) {
-                    losses.add(terms);
-                }
-
-                @Override
-                public void onCheckpoint(long step) {
-                }
-            });
+            spec.trainer(model, data, batch).run(loop, firstStep + localSteps, Long.MAX_VALUE, 0,
+                    (step, terms, lr, seconds) -> losses.add(terms));
         } catch (NonFiniteLossException e) {
             return PartitionResult.rejected(partition, e.getMessage());
         }

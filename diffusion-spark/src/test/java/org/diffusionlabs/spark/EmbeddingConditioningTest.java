@@ -29,7 +29,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import static org.diffusionlabs.spark.SparkFixtures.SIZE;
 import static org.diffusionlabs.spark.SparkFixtures.assertBitEqual;
@@ -118,15 +117,7 @@ class EmbeddingConditioningTest {
         assertEquals(null, single.model().encoder(), "a model conditioned on vectors has no label encoder");
         LabeledImages set = ImageRows.stack(data.iterator(), 1, SIZE, spec.model());
         spec.trainer(single, set, 4).run(Trainer.State.start(spec.seed(), data.size()), 4, Long.MAX_VALUE, 0,
-                new Trainer.Listener() {
-                    @Override
-                    public void onStep(long s, Map<String, Double> losses, double lr, double seconds) {
-                    }
-
-                    @Override
-                    public void onCheckpoint(long s) {
-                    }
-                });
+                Trainer.Listener.NONE);
 
         DiffusionModel m = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(4)
                 .setConfig(SparkTrainingConfig.defaults().withAveragingFrequency(2)).fit(frame(data));
