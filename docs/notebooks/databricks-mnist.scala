@@ -66,6 +66,7 @@ model.write.overwrite().save(s"$root/model")                  // metadata/ + che
 
 // COMMAND ----------
 
+// MAGIC %md
 // MAGIC ## Sample: one image per row
 // MAGIC Each row's noise is seeded by (seed, `id`), so an image does not depend on the partitioning and a
 // MAGIC re-executed task returns the same bytes (keep `batchSize` fixed to reproduce images bit for bit).
@@ -92,3 +93,29 @@ display(spark.read.parquet(s"$root/samples.parquet").orderBy("id").limit(20)
 // MAGIC bin/diffusion sample --master local[4] --checkpoint runs/mnist --conditions conds.parquet --out out.parquet \
 // MAGIC     --key-col id --sampler ddim --steps 50 --batch 25
 // MAGIC ```
+
+// COMMAND ----------
+
+// MAGIC %md
+// MAGIC ## Conditioning on vectors (e.g. CLIP image or text embeddings)
+// MAGIC A spec with `classes = 0` has no label embedding: the U-Net takes a vector of `embedDim` values per image
+// MAGIC from `embeddingCol`. `EmbeddingConditioning` checks the width and finiteness of a vector or array column and
+// MAGIC can scale it to unit norm. Here the vectors are a label model's trained label embeddings (`embedDim` 128),
+// MAGIC so the example runs on MNIST alone; any table with an embedding column works the same way.
+
+// COMMAND ----------
+
+val table = LabelConditioning.fromModel(loaded).setInputCol("label").setOutputCol("clip")   // label -> its 128-d row
+val vectorSpec = new TrainingSpec(new ModelSpec(unet, BetaScheduleKind.COSINE, 1000, PredictionType.V,
+  TrainingGraph.Loss.HYBRID, 0.001, 0.1, 2.0, /* classes: conditioned on vectors */ 0),
+  OptimizerSpec.adamW(), LearningRateSchedule.constant(2e-3), new TrainingSpec.EmaSpec(0.995, true), 64, 1, 0L)
+val vectorPipeline = new Pipeline().setStages(Array[PipelineStage](decode, normalize, table,
+  new EmbeddingConditioning(128).setInputCol("clip").setOutputCol("embedding").setNormalize(true),
+  new DiffusionTrainer(vectorSpec).setImageCol("x").setImageSize(28).setMaxSteps(550).setAveragingFrequency(5)))
+val vectorModel = vectorPipeline.fit(raw)
+// sampling reads the same columns: a DataFrame of (id, label) passes through the table and normalisation stages
+val vectorConditions = table.transform(conditions)
+val vectorImages = new Pipeline().setStages(Array[PipelineStage](
+    new EmbeddingConditioning(128).setInputCol("clip").setOutputCol("embedding").setNormalize(true)))
+  .fit(vectorConditions).transform(vectorConditions)
+val sampled = vectorModel.stages(4).asInstanceOf[DiffusionModel].setKeyCol("id").setBatchSize(25).transform(vectorImages)
