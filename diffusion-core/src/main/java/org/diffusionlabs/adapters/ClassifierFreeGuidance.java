@@ -30,7 +30,8 @@ import java.util.Map;
  *   <li>{@link #dropConditions} / {@link #trainingForward} are the <em>training</em> forward in eager form: one
  *       {@code torch.rand(b, 1, …)} draw per present key (dimCond order) from the given {@link Rng}, null embedding
  *       where {@code r < p}. {@link #keepMask} makes the same draws as 0/1 masks and {@link #buildTraining} applies
- *       them inside a trainer's SameDiff graph, where the learned null embedding is a trainable variable.</li>
+ *       them inside a trainer's SameDiff graph, where the learned null embedding is a trainable variable (both
+ *       implemented by {@link ConditionDropout}).</li>
  * </ul>
  * Parity quirks kept (spec §14.4): the learned null embedding starts U[0,1) (not zeros), and the evaluation null
  * embeddings are the training arrays themselves unless overridden. Instances are immutable apart from the
@@ -44,6 +45,7 @@ public final class ClassifierFreeGuidance implements DenoisingModel {
     private final Map<String, Double> p;
     private final double guidance;
     private final NullEmbeddings nulls;
+    private final ConditionDropout dropout;
 
     private ClassifierFreeGuidance(DenoisingModel model, Map<String, long[]> dimCond, Map<String, Double> p,
                                    double guidance, NullEmbeddings nulls) {
@@ -52,6 +54,7 @@ public final class ClassifierFreeGuidance implements DenoisingModel {
         this.p = p;
         this.guidance = guidance;
         this.nulls = nulls;
+        this.dropout = new ConditionDropout(dimCond, p, nulls);
     }
 
     /** Starts a builder around {@code model}; add the guided conditions with {@link Builder#addCondition}. */
@@ -179,7 +182,7 @@ public final class ClassifierFreeGuidance implements DenoisingModel {
                 continue;
             }
             INDArray out = checkedCondition(c, key, batch).dup('c');
-            boolean[] drop = drawDrops(key, batch, rng);
+            boolean[] drop = dropout.drawDrops(key, batch, rng);
             INDArray row = nul.castTo(out.dataType()).slice(0);
             for (int i = 0; i < batch; i++) {
                 if (drop[i]) {
@@ -206,18 +209,7 @@ public final class ClassifierFreeGuidance implements DenoisingModel {
      * guided key is present.
      */
     public Map<String, INDArray> keepMask(int batch, Rng rng) {
-        Checks.notNull(rng, OWNER, "rng");
-        Checks.positive(batch, OWNER, "batch");
-        LinkedHashMap<String, INDArray> out = new LinkedHashMap<>();
-        for (String key : dimCond.keySet()) {
-            boolean[] drop = drawDrops(key, batch, rng);
-            float[] keep = new float[batch];
-            for (int i = 0; i < batch; i++) {
-                keep[i] = drop[i] ? 0f : 1f;
-            }
-            out.put(key, Nd4j.create(keep, new long[] {batch, 1}, 'c'));
-        }
-        return out;
+        return dropout.keepMask(batch, rng);
     }
 
     /**
@@ -229,58 +221,10 @@ public final class ClassifierFreeGuidance implements DenoisingModel {
      * that name is reused. Non-guided entries of {@code cond} are returned unchanged after the guided ones.
      */
     public Map<String, SDVariable> buildTraining(SameDiff sd, Map<String, SDVariable> cond, Map<String, SDVariable> keepMasks) {
-        Checks.notNull(sd, OWNER, "sd");
-        Checks.notNull(cond, OWNER, "cond");
-        Checks.notNull(keepMasks, OWNER, "keepMasks");
-        SDVariable anyKeep = keepMasks.values().stream().findFirst().orElse(null);
-        LinkedHashMap<String, SDVariable> out = new LinkedHashMap<>();
-        for (Map.Entry<String, long[]> e : dimCond.entrySet()) {
-            String key = e.getKey();
-            long[] maskShape = new long[e.getValue().length + 1];
-            Arrays.fill(maskShape, 1L);
-            maskShape[0] = -1L;
-            SDVariable nul = nullVariable(sd, key);
-            SDVariable c = cond.get(key);
-            if (c != null) {
-                Checks.require(keepMasks.containsKey(key), OWNER, "keepMasks", keepMasks.keySet(),
-                        "condition '" + key + "' needs its keep mask");
-                SDVariable keep = sd.reshape(keepMasks.get(key), maskShape);
-                out.put(key, c.mul(keep).add(nul.mul(keep.rsub(1.0))));
-            } else {
-                Checks.require(anyKeep != null, OWNER, "keepMasks", keepMasks.keySet(),
-                        "an absent condition '" + key + "' needs some keep mask for the batch size");
-                out.put(key, nul.mul(sd.onesLike(sd.reshape(anyKeep, maskShape))));
-            }
-        }
-        cond.forEach((k, v) -> {
-            if (!dimCond.containsKey(k)) {
-                out.put(k, v);
-            }
-        });
-        return out;
+        return dropout.buildTraining(sd, cond, keepMasks);
     }
 
     // ----------------------------------------------------------------------------------------------- helpers
-
-    private SDVariable nullVariable(SameDiff sd, String key) {
-        String name = NullEmbeddings.TRAIN_PREFIX + key;
-        SDVariable existing = sd.getVariable(name);
-        if (existing != null) {
-            return existing;
-        }
-        return nulls.trainable(name) ? sd.var(name, nulls.train(key)) : sd.constant(name, nulls.train(key));
-    }
-
-    /** {@code batch} uniforms compared in float32 with p, as {@code torch.rand(...) < p}. */
-    private boolean[] drawDrops(String key, int batch, Rng rng) {
-        float threshold = (float) p.get(key).doubleValue();
-        float[] r = rng.uniformFloats(batch);
-        boolean[] drop = new boolean[batch];
-        for (int i = 0; i < batch; i++) {
-            drop[i] = r[i] < threshold;
-        }
-        return drop;
-    }
 
     private int checkBatch(INDArray xt, INDArray t, Conditioning c) {
         Checks.notNull(xt, OWNER, "xt");

@@ -6,13 +6,11 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
 
 /** {@link Storage} on the local file system under a root directory. */
-public final class LocalStorage implements Storage {
+public final class LocalStorage extends AbstractStorage {
     private final Path root;
 
     public LocalStorage(Path root) {
@@ -61,24 +59,21 @@ public final class LocalStorage implements Storage {
     }
 
     @Override
-    public List<String> list(String dir) throws IOException {
+    protected Stream<String> entries(String dir) throws IOException {
         Path d = resolve(dir);
-        List<String> names = new ArrayList<>();
-        if (!Files.isDirectory(d)) {
-            return names;
-        }
-        try (Stream<Path> s = Files.list(d)) {
-            s.forEach(p -> names.add(p.getFileName().toString()));
-        }
-        names.sort(null);
-        return names;
+        return Files.isDirectory(d) ? Files.list(d).map(p -> p.getFileName().toString()) : Stream.empty();
     }
 
     @Override
-    public void rename(String from, String to) throws IOException {
-        Path target = resolve(to);
-        Files.createDirectories(target.getParent());
-        Files.move(resolve(from), target, StandardCopyOption.ATOMIC_MOVE);
+    protected void createParent(String path) throws IOException {
+        Files.createDirectories(resolve(path).getParent());
+    }
+
+    /** An atomic move, which throws rather than report failure. */
+    @Override
+    protected boolean move(String from, String to) throws IOException {
+        Files.move(resolve(from), resolve(to), StandardCopyOption.ATOMIC_MOVE);
+        return true;
     }
 
     @Override

@@ -1,23 +1,23 @@
 package org.diffusionlabs.spark;
 
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.diffusionlabs.io.AbstractStorage;
 import org.diffusionlabs.io.Storage;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
 /**
  * {@link Storage} over Hadoop's FileSystem under a root URI (local, HDFS, S3A, DBFS): checkpoints, runs, model
  * directories and the data readers of the jobs and of Spark. Local paths use the raw file system, so no {@code .crc}
  * side files are written.
  */
-public final class HadoopStorage implements Storage {
+public final class HadoopStorage extends AbstractStorage {
     private final Path root;
     private final FileSystem fs;
 
@@ -81,26 +81,22 @@ public final class HadoopStorage implements Storage {
     }
 
     @Override
-    public List<String> list(String dir) throws IOException {
-        List<String> names = new ArrayList<>();
+    protected Stream<String> entries(String dir) throws IOException {
         try {
-            for (FileStatus s : fs.listStatus(resolve(dir))) {
-                names.add(s.getPath().getName());
-            }
+            return Arrays.stream(fs.listStatus(resolve(dir))).map(s -> s.getPath().getName());
         } catch (FileNotFoundException e) {
-            return names;
+            return Stream.empty();
         }
-        names.sort(null);
-        return names;
     }
 
     @Override
-    public void rename(String from, String to) throws IOException {
-        Path target = resolve(to);
-        fs.mkdirs(target.getParent());
-        if (!fs.rename(resolve(from), target)) {
-            throw new IOException("cannot rename " + resolve(from) + " to " + target);
-        }
+    protected void createParent(String path) throws IOException {
+        fs.mkdirs(resolve(path).getParent());
+    }
+
+    @Override
+    protected boolean move(String from, String to) throws IOException {
+        return fs.rename(resolve(from), resolve(to));
     }
 
     @Override

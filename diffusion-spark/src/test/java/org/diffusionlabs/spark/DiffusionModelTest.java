@@ -6,15 +6,14 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.diffusionlabs.io.CheckpointStore;
 import org.diffusionlabs.io.LocalStorage;
 import org.diffusionlabs.recipes.TrainingSpec;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
@@ -43,7 +42,8 @@ class DiffusionModelTest {
     private static final StructType CONDS = new StructType()
             .add("label", DataTypes.IntegerType, false)
             .add("id", DataTypes.LongType, false);
-    private static SparkSession spark;
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark(2);
     private static DiffusionModel model;
 
     @TempDir
@@ -51,15 +51,9 @@ class DiffusionModelTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkFixtures.session(2);
         TrainingSpec spec = SparkFixtures.adamW(4, 1, 10);
         model = new DiffusionModel(spec, SIZE, WeightSnapshot.capture(spec.build(), false), 0, 0)
                 .setSampler("ddpm").setSteps(4).setSeed(11).setGuidance(1.5);
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
     }
 
     private static Dataset<Row> conds(int n, int partitions) {
@@ -67,7 +61,7 @@ class DiffusionModelTest {
         for (int i = 0; i < n; i++) {
             rows.add(RowFactory.create(i % 10, 100L + i));
         }
-        return spark.createDataFrame(rows, CONDS)
+        return SPARK.session().createDataFrame(rows, CONDS)
                 .repartitionByRange(partitions, org.apache.spark.sql.functions.col("id")).sortWithinPartitions("id");
     }
 
@@ -135,10 +129,10 @@ class DiffusionModelTest {
         assertThrows(IllegalArgumentException.class, () -> model.copy(ParamMap.empty()).setSampler("euler"));
         assertThrows(IllegalArgumentException.class, () -> model.copy(ParamMap.empty()).setSteps(0));
         // transform validates before running anything
-        long jobs = spark.sparkContext().statusTracker().getJobIdsForGroup(null).length;
-        Dataset<Row> bad = spark.createDataFrame(List.of(RowFactory.create("3")), stringLabel);
+        long jobs = SPARK.session().sparkContext().statusTracker().getJobIdsForGroup(null).length;
+        Dataset<Row> bad = SPARK.session().createDataFrame(List.of(RowFactory.create("3")), stringLabel);
         assertThrows(IllegalArgumentException.class, () -> model.transform(bad));
-        assertEquals(jobs, spark.sparkContext().statusTracker().getJobIdsForGroup(null).length);
+        assertEquals(jobs, SPARK.session().sparkContext().statusTracker().getJobIdsForGroup(null).length);
     }
 
     @Test

@@ -27,7 +27,10 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** A tiny model (one 32-channel level, 8×8 grey images), in-memory rows in chosen partitions, and a local session. */
+/**
+ * A tiny model (one 32-channel level, 8×8 grey images) and in-memory rows in chosen partitions; the session itself
+ * comes from {@link LocalSpark}.
+ */
 final class SparkFixtures {
     static final int SIZE = 8;
     static final StructType SCHEMA = new StructType()
@@ -35,14 +38,6 @@ final class SparkFixtures {
             .add("label", DataTypes.IntegerType, false);
 
     private SparkFixtures() {}
-
-    static SparkSession session(int threads) {
-        return SparkSession.builder().master("local[" + threads + "]").appName("diffusion-spark-test")
-                .config("spark.ui.enabled", "false")
-                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .config("spark.sql.shuffle.partitions", "2")
-                .getOrCreate();
-    }
 
     static ModelSpec model(double dropout, double guidanceP) {
         return model(dropout, guidanceP, 10);

@@ -10,15 +10,13 @@ import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.diffusionlabs.nd.Rng;
 import org.diffusionlabs.schedules.BetaScheduleKind;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
@@ -46,20 +44,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SparkMlPipelineTest {
     private static final StructType PNGS = new StructType().add("id", DataTypes.LongType, false)
             .add("png", DataTypes.BinaryType, false).add("label", DataTypes.IntegerType, false);
-    private static SparkSession spark;
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark(2);
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkFixtures.session(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
 
     /** {@code n} random 16×16 grey PNGs with ids and labels i mod 10, in two partitions. */
     private static Dataset<Row> pngs(int n) throws IOException {
@@ -75,7 +64,7 @@ class SparkMlPipelineTest {
             ImageIO.write(img, "png", out);
             rows.add(RowFactory.create((long) i, out.toByteArray(), i % 10));
         }
-        return spark.createDataFrame(rows, PNGS).repartition(2);
+        return SPARK.session().createDataFrame(rows, PNGS).repartition(2);
     }
 
     private static List<byte[]> samples(Dataset<Row> out) {

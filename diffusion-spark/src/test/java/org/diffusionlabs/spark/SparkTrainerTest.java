@@ -2,7 +2,6 @@ package org.diffusionlabs.spark;
 
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.io.CheckpointStore;
 import org.diffusionlabs.io.LocalStorage;
@@ -15,9 +14,8 @@ import org.diffusionlabs.training.Trainer;
 import org.diffusionlabs.training.TrainingCheckpoint;
 import org.diffusionlabs.training.TrainingFeed;
 import org.diffusionlabs.training.TrainingGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -45,20 +43,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * are example-weighted; non-finite partitions are rejected; checkpoint + resume continues bit for bit.
  */
 class SparkTrainerTest {
-    private static SparkSession spark;
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark(2);
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkFixtures.session(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
 
     private static Trainer.Listener quiet() {
         return new Trainer.Listener() {
@@ -115,7 +104,7 @@ class SparkTrainerTest {
         Recorder rec = new Recorder();
         DiffusionModel m = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(5)
                 .setConfig(SparkTrainingConfig.defaults().withAveragingFrequency(2)).setListener(rec)
-                .fit(frame(spark, List.of(data)));
+                .fit(frame(SPARK.session(), List.of(data)));
 
         assertEquals(5, m.step());
         assertBitEqual(single.step().graph().trainables(), m.weights(), "weights");
@@ -149,7 +138,7 @@ class SparkTrainerTest {
         }
 
         DiffusionModel m = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(steps)
-                .setConfig(SparkTrainingConfig.defaults().withAveragingFrequency(1)).fit(frame(spark, parts));
+                .setConfig(SparkTrainingConfig.defaults().withAveragingFrequency(1)).fit(frame(SPARK.session(), parts));
 
         double diff = SparkFixtures.maxAbsDiff(ref.step().graph().trainables(), m.weights());
         assertTrue(diff < 1e-6, "max |averaged - big batch| = " + diff);
@@ -164,11 +153,11 @@ class SparkTrainerTest {
         Recorder rec = new Recorder();
         DiffusionModel m = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(2)
                 .setConfig(SparkTrainingConfig.defaults().withAveragingFrequency(2)).setListener(rec)
-                .fit(frame(spark, List.of(seven, List.of(), two)));
+                .fit(frame(SPARK.session(), List.of(seven, List.of(), two)));
 
         TrainingSpec.Built start = spec.build();
         WeightSnapshot initial = WeightSnapshot.capture(start, true);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SPARK.session().sparkContext());
         PartitionTrainer worker = new PartitionTrainer(spec, jsc.broadcast(initial), 0, 2, SIZE, true);
         PartitionResult a = worker.train(0, initial, images(seven));
         PartitionResult b = worker.train(2, initial, images(two));
@@ -192,13 +181,13 @@ class SparkTrainerTest {
         Recorder rec = new Recorder();
         DiffusionModel m = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(4)
                 .setConfig(SparkTrainingConfig.defaults().withAveragingFrequency(2)).setListener(rec)
-                .fit(frame(spark, List.of(clean, rows(5, 2, 0, true))));
+                .fit(frame(SPARK.session(), List.of(clean, rows(5, 2, 0, true))));
         assertEquals(2, m.rejectedContributions(), "partition 1 in both rounds");
         assertTrue(rec.rounds.get(0).rejections().get(0).contains("partition 1: non-finite training loss"),
                 rec.rounds.get(0).rejections().toString());
 
         DiffusionModel alone = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(4)
-                .setConfig(SparkTrainingConfig.defaults().withAveragingFrequency(2)).fit(frame(spark, List.of(clean)));
+                .setConfig(SparkTrainingConfig.defaults().withAveragingFrequency(2)).fit(frame(SPARK.session(), List.of(clean)));
         assertBitEqual(alone.weights(), m.weights(), "the clean partition alone");
     }
 
@@ -206,7 +195,7 @@ class SparkTrainerTest {
     void aRoundWithoutAnyFiniteContributionStopsTraining() {
         TrainingSpec spec = SparkFixtures.adamW(4, 1, 4);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new DiffusionTrainer(spec)
-                .setImageSize(SIZE).setMaxSteps(2).fit(frame(spark, List.of(rows(4, 2, 0, true)))));
+                .setImageSize(SIZE).setMaxSteps(2).fit(frame(SPARK.session(), List.of(rows(4, 2, 0, true)))));
         assertTrue(e.getMessage().contains("diffusion round 1/1") && e.getMessage().contains("no partition contributed"),
                 e.getMessage());
     }
@@ -217,14 +206,14 @@ class SparkTrainerTest {
         List<List<ImageRow>> parts = List.of(rows(5, 1, 0, false), rows(4, 2, 5, false));
         SparkTrainingConfig config = SparkTrainingConfig.defaults().withAveragingFrequency(2).withCheckpointEveryRounds(1);
         DiffusionModel straight = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(6).setConfig(config)
-                .fit(frame(spark, parts));
+                .fit(frame(SPARK.session(), parts));
 
         CheckpointStore store = new CheckpointStore(new LocalStorage(dir), 5);
         new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(2).setConfig(config).setCheckpoints(store, true)
-                .fit(frame(spark, parts));
+                .fit(frame(SPARK.session(), parts));
         assertEquals(List.of(2L), store.steps());
         DiffusionModel resumed = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(6).setConfig(config)
-                .setCheckpoints(store, true).fit(frame(spark, parts));
+                .setCheckpoints(store, true).fit(frame(SPARK.session(), parts));
         assertEquals(List.of(2L, 4L, 6L), store.steps(), "one checkpoint per round");
         assertBitEqual(straight.weights(), resumed.weights(), "weights");
         assertBitEqual(straight.emaWeights(), resumed.emaWeights(), "EMA");
@@ -240,7 +229,7 @@ class SparkTrainerTest {
         TrainingSpec spec = SparkFixtures.adamW(4, 1, 4);
         List<ImageRow> wrong = List.of(new ImageRow(new float[SIZE * SIZE - 1], 1));
         Exception e = assertThrows(Exception.class, () -> new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(1)
-                .fit(frame(spark, List.of(wrong))));
+                .fit(frame(SPARK.session(), List.of(wrong))));
         Throwable cause = e;
         while (!(cause instanceof IllegalArgumentException) && cause.getCause() != null) {
             cause = cause.getCause();

@@ -4,15 +4,13 @@ import org.apache.spark.SparkException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.diffusionlabs.schedules.BetaScheduleKind;
 import org.diffusionlabs.schedules.Coefficient;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -29,17 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** DecodeImages, NormalizeImages, RandomDiffusionStepsTransformer: outputs, handleInvalid + counts, schema errors. */
 class TransformersTest {
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkFixtures.session(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark(2);
 
     private static byte[] png(int w, int h, int level) throws IOException {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
@@ -56,7 +45,7 @@ class TransformersTest {
     private static final StructType BYTES = new StructType().add("id", DataTypes.LongType).add("image", DataTypes.BinaryType);
 
     private Dataset<Row> encoded() throws IOException {
-        return spark.createDataFrame(List.of(RowFactory.create(0L, png(4, 4, 255)), RowFactory.create(1L,
+        return SPARK.session().createDataFrame(List.of(RowFactory.create(0L, png(4, 4, 255)), RowFactory.create(1L,
                 new byte[] {1, 2, 3}), RowFactory.create(2L, png(8, 8, 0))), BYTES).repartition(2);
     }
 
@@ -103,7 +92,7 @@ class TransformersTest {
         }
         Row struct = RowFactory.create("x", 2, 2, 3, 16, bgr);
         List<Row> out = new DecodeImages().setSize(2).setChannels(3)
-                .transform(spark.createDataFrame(List.of(RowFactory.create(struct)), schema)).collectAsList();
+                .transform(SPARK.session().createDataFrame(List.of(RowFactory.create(struct)), schema)).collectAsList();
         List<Object> px = out.get(0).getList(1);
         assertEquals(12, px.size());
         assertEquals(0f, (Float) px.get(0));          // R plane
@@ -114,7 +103,7 @@ class TransformersTest {
         for (int i = 0; i < 16; i++) {
             values.add(0.5);
         }
-        Row r = new DecodeImages().setSize(8).transform(spark.createDataFrame(
+        Row r = new DecodeImages().setSize(8).transform(SPARK.session().createDataFrame(
                 List.of(RowFactory.create((Object) values.toArray(new Double[0]))), arrays)).first();
         assertEquals(64, r.getList(1).size());
         assertEquals(0.5f, (Float) r.getList(1).get(10), 1e-6);
@@ -128,7 +117,7 @@ class TransformersTest {
         Float[] bad = new Float[15];
         java.util.Arrays.fill(bad, 0.25f);
         ResizeImages resize = new ResizeImages().setSize(8).setHandleInvalid("keep");
-        List<Row> out = resize.transform(spark.createDataFrame(List.of(RowFactory.create((Object) ok),
+        List<Row> out = resize.transform(SPARK.session().createDataFrame(List.of(RowFactory.create((Object) ok),
                 RowFactory.create((Object) bad)), arrays).coalesce(1)).collectAsList();
         assertEquals(64, out.get(0).getList(1).size());
         assertEquals(0.25f, (Float) out.get(0).getList(1).get(20), 1e-6);
@@ -139,7 +128,7 @@ class TransformersTest {
     @Test
     void labelConditioningChecksTheRangeAndLooksUpEmbeddings() {
         StructType labels = new StructType().add("label", DataTypes.IntegerType);
-        Dataset<Row> df = spark.createDataFrame(List.of(RowFactory.create(1), RowFactory.create(7),
+        Dataset<Row> df = SPARK.session().createDataFrame(List.of(RowFactory.create(1), RowFactory.create(7),
                 RowFactory.create((Object) null)), labels).coalesce(1);
         LabelConditioning skip = new LabelConditioning(3).setHandleInvalid("skip")
                 .setEmbeddings(new float[] {0, 0, 1, 1, 2, 2}, 2);
@@ -182,8 +171,8 @@ class TransformersTest {
     void diffusionStepsAreSeededBySeedEpochAndRow() {
         DiscreteGaussianSchedule schedule = DiscreteGaussianSchedule.of(BetaScheduleKind.LINEAR, 100);
         List<ImageRow> images = SparkFixtures.rows(6, 3, 0, false);
-        Dataset<Row> one = SparkFixtures.frame(spark, List.of(images));
-        Dataset<Row> three = SparkFixtures.frame(spark, List.of(images.subList(0, 1), images.subList(1, 4),
+        Dataset<Row> one = SparkFixtures.frame(SPARK.session(), List.of(images));
+        Dataset<Row> three = SparkFixtures.frame(SPARK.session(), List.of(images.subList(0, 1), images.subList(1, 4),
                 images.subList(4, 6)));
         RandomDiffusionStepsTransformer steps = new RandomDiffusionStepsTransformer(schedule).setSeed(5).setEpoch(2);
         List<Row> a = steps.transform(one).collectAsList();

@@ -21,10 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * local[2] with two partitions trains, checkpoints per round, and resumes.
  */
 class SparkTrainJobTest {
-    private static final String[] TINY = {"--set", "model.num_resize=0", "--set", "model.time_embed_dim=16",
-            "--set", "model.cond_embed_dim=32", "--set", "model.embed_dim=8", "--set", "train.batch=4",
-            "--set", "train.checkpoint_every=2", "--set", "train.keep_last=3", "--set", "data.image_size=8",
-            "--set", "optimizer.warmup_steps=2", "--set", "train.sample_every=0", "--set", "train.log_every=1"};
+    private static final String[] TINY = TinyTrainArgs.tiny().toArray();
 
     @TempDir
     Path dir;
