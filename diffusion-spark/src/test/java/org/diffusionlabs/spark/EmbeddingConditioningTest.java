@@ -10,7 +10,6 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.diffusionlabs.data.LabeledImages;
@@ -20,9 +19,8 @@ import org.diffusionlabs.recipes.TrainingSpec;
 import org.diffusionlabs.training.LabelEmbedding;
 import org.diffusionlabs.training.LearningRateSchedule;
 import org.diffusionlabs.training.Trainer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -48,21 +46,12 @@ class EmbeddingConditioningTest {
     private static final StructType SCHEMA = new StructType()
             .add("image", DataTypes.createArrayType(DataTypes.FloatType, false), false)
             .add("embedding", DataTypes.createArrayType(DataTypes.DoubleType, false), true);
-    private static SparkSession spark;
+    // local[1]: one task at a time keeps the JVM's native thread settings, as the single machine runs
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark(1);
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        // local[1]: one task at a time keeps the JVM's native thread settings, as the single machine runs
-        spark = SparkFixtures.session(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
 
     private static TrainingSpec spec() {
         return new TrainingSpec(SparkFixtures.vectorModel(0.1, 0.3),
@@ -94,7 +83,7 @@ class EmbeddingConditioningTest {
             }
             rows.add(RowFactory.create(RowTransformer.boxed(r.pixels()), e));
         }
-        return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 1), SCHEMA);
+        return SPARK.session().createDataFrame(JavaSparkContext.fromSparkContext(SPARK.session().sparkContext()).parallelize(rows, 1), SCHEMA);
     }
 
     /** Condition rows (key, embedding as array<float>). */
@@ -105,7 +94,7 @@ class EmbeddingConditioningTest {
         }
         StructType schema = new StructType().add("key", DataTypes.LongType, false)
                 .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), false);
-        return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
+        return SPARK.session().createDataFrame(JavaSparkContext.fromSparkContext(SPARK.session().sparkContext())
                 .parallelize(rows, partitions), schema);
     }
 
@@ -169,7 +158,7 @@ class EmbeddingConditioningTest {
     @Test
     void errorsNameTheEmbeddingColumnAndTheRow() {
         DiffusionTrainer t = new DiffusionTrainer(spec()).setImageSize(SIZE).setMaxSteps(1);
-        Dataset<Row> labelled = SparkFixtures.frame(spark, List.of(SparkFixtures.rows(4, 1, 0, false)));
+        Dataset<Row> labelled = SparkFixtures.frame(SPARK.session(), List.of(SparkFixtures.rows(4, 1, 0, false)));
         String missing = assertThrows(IllegalArgumentException.class, () -> t.fit(labelled)).getMessage();
         assertTrue(missing.contains("embeddingCol") && missing.contains("embedding") && missing.contains("no such column"),
                 missing);
@@ -195,7 +184,7 @@ class EmbeddingConditioningTest {
         List<Row> rows = List.of(RowFactory.create(0L, Vectors.dense(3, 4)), RowFactory.create(1L, Vectors.dense(1, 2, 3)),
                 RowFactory.create(2L, (Object) null), RowFactory.create(3L, Vectors.dense(0, 0)),
                 RowFactory.create(4L, Vectors.dense(Double.NaN, 1)), RowFactory.create(5L, Vectors.dense(1e300, 1)));
-        Dataset<Row> df = spark.createDataFrame(rows, schema);
+        Dataset<Row> df = SPARK.session().createDataFrame(rows, schema);
         EmbeddingConditioning plain = new EmbeddingConditioning(2).setInputCol("clip").setHandleInvalid("skip");
         List<Row> kept = byId(plain.transform(df).collectAsList());
         assertEquals(List.of(0L, 3L), kept.stream().map(r -> r.getLong(0)).toList(), "null, NaN, 1e300 and 3 values skipped");
