@@ -1,10 +1,12 @@
 package org.diffusionlabs.recipes;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.nd.Checks;
 import org.diffusionlabs.training.Ema;
+import org.diffusionlabs.training.GraphReplicas;
 import org.diffusionlabs.training.LearningRateSchedule;
 import org.diffusionlabs.training.TrainStep;
 import org.diffusionlabs.training.Trainer;
@@ -15,14 +17,21 @@ import java.io.UncheckedIOException;
 
 /**
  * A training run as plain values: the model, the optimiser, the learning-rate schedule, the EMA (or none), the
- * micro-batch size, micro-batches per optimiser step, and the run seed (initial weights from {@code Rng(seed)}, step
- * randomness and data order derived from it by {@link org.diffusionlabs.training.Seeds}). {@link #build()} gives
- * the same objects on the driver, on every Spark executor and in the single-machine job.
+ * micro-batch size, micro-batches per optimiser step, the run seed (initial weights from {@code Rng(seed)}, step
+ * randomness and data order derived from it by {@link org.diffusionlabs.training.Seeds}) and how many of a step's
+ * micro-batches run at once. {@link #build()} gives the same objects on the driver, on every Spark executor and in
+ * the single-machine job.
  *
- * @param ema the EMA settings, or null for none
+ * @param ema     the EMA settings, or null for none
+ * @param threads micro-batches of one step run concurrently, each on its own graph replica over the shared weights
+ *                and its own worker thread ({@link GraphReplicas}; faster on few cores, same losses within float
+ *                rounding); 1 to 'gradAccum'. 0 is read as 1: it is what specs Java-serialised before this value
+ *                existed carry (saved Spark models). Left out of {@link #json()} when 1, so that JSON is unchanged.
  */
 public record TrainingSpec(ModelSpec model, OptimizerSpec optimizer, LearningRateSchedule lr, EmaSpec ema, int batch,
-                           int gradAccum, long seed) implements Serializable {
+                           int gradAccum, long seed,
+                           @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OneThread.class) int threads)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final String OWNER = "TrainingSpec";
 
@@ -35,8 +44,18 @@ public record TrainingSpec(ModelSpec model, OptimizerSpec optimizer, LearningRat
         }
     }
 
-    /** What {@link #build()} gives: the model, its optimiser step (graph, schedule, optimiser) and the EMA (or null). */
-    public record Built(ModelSpec.Model model, TrainStep step, Ema ema) {}
+    /**
+     * What {@link #build()} gives: the model, its optimiser step (graph, schedule, optimiser, and the graph replicas
+     * when threads > 1) and the EMA (or null). Closing it stops the replicas' worker threads.
+     */
+    public record Built(ModelSpec.Model model, TrainStep step, Ema ema) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (step.replicas() != null) {
+                step.replicas().close();
+            }
+        }
+    }
 
     public TrainingSpec {
         Checks.notNull(model, OWNER, "model");
@@ -44,13 +63,31 @@ public record TrainingSpec(ModelSpec model, OptimizerSpec optimizer, LearningRat
         Checks.notNull(lr, OWNER, "lr");
         Checks.positive(batch, OWNER, "batch");
         Checks.positive(gradAccum, OWNER, "gradAccum");
+        threads = threads == 0 ? 1 : threads;
+        Checks.require(threads >= 1 && threads <= gradAccum, OWNER, "threads", threads,
+                "must be in [1, gradAccum = " + gradAccum + "]: the threads run one step's micro-batches at once");
     }
 
-    /** Fresh objects at step 0: weights initialised from {@code Rng(seed)}, a new optimiser and EMA. */
+    /** One thread: the spec as before threads existed. */
+    public TrainingSpec(ModelSpec model, OptimizerSpec optimizer, LearningRateSchedule lr, EmaSpec ema, int batch,
+                        int gradAccum, long seed) {
+        this(model, optimizer, lr, ema, batch, gradAccum, seed, 1);
+    }
+
+    /** The same run with {@code threads} micro-batches at once. */
+    public TrainingSpec withThreads(int threads) {
+        return new TrainingSpec(model, optimizer, lr, ema, batch, gradAccum, seed, threads);
+    }
+
+    /**
+     * Fresh objects at step 0: weights initialised from {@code Rng(seed)}, a new optimiser and EMA, and with
+     * threads > 1 the graph replicas and their worker threads (close the result to stop them).
+     */
     public Built build() {
         ModelSpec.Model m = model.build(seed);
         TrainingGraph graph = model.graph(m);
-        TrainStep step = new TrainStep(graph, model.schedule(), optimizer.create(), optimizer.clipNorm());
+        GraphReplicas replicas = threads > 1 ? new GraphReplicas(graph, threads) : null;
+        TrainStep step = new TrainStep(graph, model.schedule(), optimizer.create(), optimizer.clipNorm(), replicas);
         Ema e = ema == null ? null : new Ema(graph.trainables(), ema.decay(), ema.warmup());
         return new Built(m, step, e);
     }
@@ -66,6 +103,19 @@ public record TrainingSpec(ModelSpec model, OptimizerSpec optimizer, LearningRat
             return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Jackson's filter for {@link #threads}: true (left out) for the default, 1. */
+    static final class OneThread {
+        @Override
+        public boolean equals(Object value) {
+            return Integer.valueOf(1).equals(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return 1;
         }
     }
 }

@@ -78,7 +78,7 @@ public final class DiffusionModel extends Model<DiffusionModel>
      * arrays); images are channels × {@code imageSize} × {@code imageSize}.
      */
     public static DiffusionModel fromCheckpoint(TrainingSpec spec, int imageSize, Checkpoint cp) {
-        TrainingSpec.Built b = spec.build();
+        TrainingSpec.Built b = spec.withThreads(1).build(); // holds state only: no worker threads
         long s = TrainingCheckpoint.restore(cp, b.step(), b.ema()).step;
         return new DiffusionModel(spec, imageSize, WeightSnapshot.capture(b, false), s, 0);
     }
@@ -126,9 +126,9 @@ public final class DiffusionModel extends Model<DiffusionModel>
         return state.tensors(WeightSnapshot.EMA);
     }
 
-    /** The model rebuilt from the spec with these weights and EMA (a fresh optimiser). */
+    /** The model rebuilt from the spec with these weights and EMA (a fresh optimiser, one thread). */
     public TrainingSpec.Built build() {
-        TrainingSpec.Built b = spec.build();
+        TrainingSpec.Built b = spec.withThreads(1).build();
         state.restoreInto(b, false);
         return b;
     }

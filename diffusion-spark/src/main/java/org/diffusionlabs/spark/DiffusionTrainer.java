@@ -312,7 +312,7 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
             }
             return List.of(n).iterator();
         }).collect();
-        TrainingSpec.Built model = spec.build();
+        TrainingSpec.Built model = spec.withThreads(1).build(); // the driver only holds state; tasks train
         long step = 0;
         if (checkpoints != null && resume) {
             Optional<Checkpoint> latest = checkpoints.latest(m -> { });

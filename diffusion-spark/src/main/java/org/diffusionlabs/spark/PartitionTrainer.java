@@ -43,7 +43,8 @@ public final class PartitionTrainer implements Function2<Integer, Iterator<Image
      */
     public PartitionTrainer(TrainingSpec spec, Broadcast<WeightSnapshot> start, long firstStep, int localSteps,
                             int imageSize, boolean withOptimizer) {
-        this.spec = Checks.notNull(spec, "PartitionTrainer", "spec");
+        // one thread set per task (spark.task.cpus): the spec's threads are the single machine's
+        this.spec = Checks.notNull(spec, "PartitionTrainer", "spec").withThreads(1);
         this.start = Checks.notNull(start, "PartitionTrainer", "start");
         Checks.require(firstStep >= 0, "PartitionTrainer", "firstStep", firstStep, "must be >= 0");
         this.firstStep = firstStep;

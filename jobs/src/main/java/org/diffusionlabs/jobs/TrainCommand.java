@@ -6,9 +6,8 @@ import com.typesafe.config.Config;
 import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.io.Checkpoint;
 import org.diffusionlabs.io.CheckpointStore;
-import org.diffusionlabs.training.Optimizer;
 import org.diffusionlabs.training.Ema;
-import org.diffusionlabs.training.GraphReplicas;
+import org.diffusionlabs.recipes.TrainingSpec;
 import org.diffusionlabs.training.TrainStep;
 import org.diffusionlabs.training.Trainer;
 import org.diffusionlabs.training.TrainingCheckpoint;
@@ -149,40 +148,36 @@ public final class TrainCommand extends OptionCommand {
         return OK;
     }
 
-    /** The single-machine loop ({@link Trainer}); returns the step reached. */
+    /** The single-machine loop ({@link Trainer}) of the run's {@link TrainingSpec}; returns the step reached. */
     private static long trainLocally(TrainRecipe recipe, LabeledImages data, String run, CheckpointStore store,
                                      boolean resume, RunLog log) throws IOException {
-        Config c = recipe.config;
-        TrainRecipe.Model model = recipe.build(c.getLong("train.seed"));
-        TrainingGraph graph = TrainingGraph.build(model.unet(), model.guidance(), model.encoder(), recipe.loss,
-                recipe.prediction, recipe.unet.dropout(), c.getDouble("diffusion.vlb_weight"));
-        Optimizer adam = recipe.optimizer().create();
-        try (GraphReplicas replicas = recipe.threads > 1 ? new GraphReplicas(graph, recipe.threads) : null) {
-            TrainStep step = new TrainStep(graph, recipe.schedule, adam, c.getDouble("optimizer.clip_norm"), replicas);
-            return runLoop(recipe, data, run, store, resume, log, model, graph, step);
+        PrintStream err = log.err;
+        TrainingSpec spec = recipe.training();
+        try (TrainingSpec.Built built = spec.build()) {
+            TrainStep step = built.step();
+            TrainingGraph graph = step.graph();
+            Ema ema = built.ema();
+            Trainer trainer = spec.trainer(built, data, spec.batch());
+            Trainer.State state = Trainer.State.start(spec.seed(), data.size());
+            if (resume) {
+                Optional<Checkpoint> latest = store.latest(msg -> err.println("skipping checkpoint " + msg));
+                if (latest.isEmpty()) {
+                    err.println("no valid checkpoint under " + run + "/checkpoints: starting from step 0");
+                } else {
+                    state = TrainingCheckpoint.restore(latest.get(), step, ema);
+                    err.printf("resumed from %s/checkpoints/%s%n", run, CheckpointStore.directory(state.step));
+                }
+            }
+            log.start(built.model().unet().parameters().count(), data.size(), state.step, graph, ema, "");
+            return runLoop(recipe, store, log, trainer, state, step, ema);
         }
     }
 
-    /** The loop itself, on a step whose micro-batches may run on replicas. */
-    private static long runLoop(TrainRecipe recipe, LabeledImages data, String run, CheckpointStore store,
-                                     boolean resume, RunLog log, TrainRecipe.Model model, TrainingGraph graph,
-                                     TrainStep step) throws IOException {
+    /** The loop itself, with checkpoints, samples and a final checkpoint. */
+    private static long runLoop(TrainRecipe recipe, CheckpointStore store, RunLog log, Trainer trainer,
+                                Trainer.State state, TrainStep step, Ema ema) throws IOException {
         Config c = recipe.config;
         PrintStream err = log.err;
-        long seed = c.getLong("train.seed");
-        Ema ema = new Ema(graph.trainables(), c.getDouble("ema.decay"), c.getBoolean("ema.warmup"));
-        Trainer trainer = new Trainer(step, ema, recipe.learningRate(), data, c.getInt("train.batch"), recipe.gradAccum);
-        Trainer.State state = Trainer.State.start(seed, data.size());
-        if (resume) {
-            Optional<Checkpoint> latest = store.latest(msg -> err.println("skipping checkpoint " + msg));
-            if (latest.isEmpty()) {
-                err.println("no valid checkpoint under " + run + "/checkpoints: starting from step 0");
-            } else {
-                state = TrainingCheckpoint.restore(latest.get(), step, ema);
-                err.printf("resumed from %s/checkpoints/%s%n", run, CheckpointStore.directory(state.step));
-            }
-        }
-        log.start(model.unet().parameters().count(), data.size(), state.step, graph, ema, "");
         Trainer.State[] current = {state};
         Trainer.Listener listener = new Trainer.Listener() {
             @Override

@@ -138,11 +138,11 @@ final class TrainRecipe {
                 config.getDouble("optimizer.weight_decay"), config.getDouble("optimizer.clip_norm"));
     }
 
-    /** The whole run as plain values (model, optimiser, learning rate, EMA, batch, accumulation, seed). */
+    /** The whole run as plain values (model, optimiser, learning rate, EMA, batch, accumulation, seed, threads). */
     TrainingSpec training() {
         return new TrainingSpec(spec, optimizer(), learningRate(),
                 new TrainingSpec.EmaSpec(config.getDouble("ema.decay"), config.getBoolean("ema.warmup")),
-                config.getInt("train.batch"), gradAccum, config.getLong("train.seed"));
+                config.getInt("train.batch"), gradAccum, config.getLong("train.seed"), threads);
     }
 
     /** The learning-rate schedule over train.max_steps; the warm-up is capped below max_steps for short runs. */
