@@ -53,7 +53,7 @@ public final class BenchCommand extends OptionCommand {
 
     @Override
     protected String synopsis() {
-        return "--config small|tutorial|tiny|C.json --batch B [--what train|ddim|ddpm] [--threads T] [--iters N] "
+        return "--config small|tutorial|tiny|C.json --batch B [--what train|ddim|ddpm] [--threads T] [--grad-accum A] [--iters N] "
                 + "[--warmup W] [--steps S] [--seed S] [--json]\n"
                 + "       --what spark-train --config NAME --batch B [--master local[2]] [--partitions 2] "
                 + "[--averaging-frequency 8] [--iters R] [--warmup W] [--json]";
@@ -67,7 +67,8 @@ public final class BenchCommand extends OptionCommand {
                 + "--threads T (default 1): train splits B into T micro-batches whose forward + backward run concurrently\n"
                 + "on T graph replicas (gradient accumulation, one update); ddim/ddpm split B into T row shards sampled\n"
                 + "concurrently, each with its own model replica. Each worker gets max(1, cores/T) OpenMP threads and\n"
-                + "OpenBLAS one thread.\n"
+                + "OpenBLAS one thread. --grad-accum A (train; default T, a multiple of T): the B images as A micro-batches\n"
+                + "of B/A, T at a time, one update: peak memory of B/A images per worker.\n"
                 + "spark-train: Spark parameter averaging (--master, default local[2]; --partitions P, default 2; k =\n"
                 + "--averaging-frequency, default 8; P partitions of B/P images each) against the single machine at the\n"
                 + "same total batch B, both for W warm-up + R timed rounds of k steps (defaults 1 + 3); images/s of\n"
@@ -82,6 +83,7 @@ public final class BenchCommand extends OptionCommand {
                 Option.valued("batch", "B", "images per iteration (>= 1)"),
                 Option.valued("what", "KIND", "train (default), ddim or ddpm"),
                 Option.valued("threads", "T", "worker threads, each on B/T images (default 1: today's single stream)"),
+                Option.valued("grad-accum", "A", "train: one optimizer step of B images as A micro-batches of B/A (default T; a multiple of T): less memory, the same update"),
                 Option.valued("iters", "N", "timed iterations (default 5 for train, 3 for sampling)"),
                 Option.valued("warmup", "W", "untimed iterations first (default 5 for train: SameDiff's array cache needs ~3 steps to warm up; 1 for sampling)"),
                 Option.valued("steps", "S", "sampling steps (ddim default 50, ddpm default 250)"),
@@ -116,6 +118,11 @@ public final class BenchCommand extends OptionCommand {
         if (batch % threads != 0) {
             throw new UsageException("option --batch (" + batch + ") must be a multiple of --threads (" + threads + ")");
         }
+        int accum = positive(args.optionalInt("grad-accum").orElse(threads), "grad-accum");
+        if (accum % threads != 0 || batch % accum != 0) {
+            throw new UsageException("option --grad-accum (" + accum + ") must be a multiple of --threads (" + threads
+                    + ") and divide --batch (" + batch + ")");
+        }
         int iters = positive(args.optionalInt("iters").orElse(train ? 5 : 3), "iters");
         int warmup = nonNegative(args.optionalInt("warmup").orElse(train ? 5 : 1), "warmup");
         int steps = positive(args.optionalInt("steps").orElse(what.equals("ddpm") ? 250 : 50), "steps");
@@ -139,9 +146,9 @@ public final class BenchCommand extends OptionCommand {
             INDArray x0 = rng.rand(batch, config.inChannels(), 32, 32).muli(2).subi(1);
             Conditioning c = Conditioning.of(config.embedName(), rng.randn(batch, config.embedDim()));
             List<TrainStep.MicroBatch> micro = new ArrayList<>();
-            for (int k = 0; k < threads; k++) {
-                long from = (long) k * batch / threads;
-                long to = (long) (k + 1) * batch / threads;
+            for (int k = 0; k < accum; k++) {
+                long from = (long) k * batch / accum;
+                long to = (long) (k + 1) * batch / accum;
                 micro.add(new TrainStep.MicroBatch(x0.get(NDArrayIndex.interval(from, to)).dup(), c.rows(from, to)));
             }
             iteration = () -> step.run(micro, rng, 1e-4);
@@ -205,6 +212,7 @@ public final class BenchCommand extends OptionCommand {
         json.put("native", NativeInfo.describe());
         json.put("omp_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
         json.put("threads", threads);
+        json.put("grad_accum", train ? accum : 1);
         json.put("omp_threads_per_worker", threads > 1 ? WorkerThreads.defaultOmpThreads(threads) : 0);
         if (args.flag("json")) {
             out.println(json.toString());
