@@ -50,6 +50,10 @@ class CliUsageErrorTest {
                         new String[] {"--steps", "more than once"}),
                 arguments("unknown command", new String[] {"trian", "--steps", "3"},
                         new String[] {"'trian'", "schedule"}),
+                arguments("bench grad-accum not dividing the batch", new String[] {"bench", "--config", "tiny", "--batch",
+                        "8", "--grad-accum", "3"}, new String[] {"--grad-accum", "3", "--batch", "8"}),
+                arguments("bench grad-accum not a multiple of threads", new String[] {"bench", "--config", "tiny",
+                        "--batch", "8", "--threads", "2", "--grad-accum", "1"}, new String[] {"--grad-accum", "1", "--threads"}),
                 arguments("no command", new String[] {},
                         new String[] {"Usage: diffusion", "schedule"}));
     }
