@@ -3,9 +3,6 @@ package org.diffusionlabs.jobs;
 import org.diffusionlabs.spark.HadoopStorage;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.diffusionlabs.io.Checkpoint;
 import org.diffusionlabs.io.CheckpointStore;
 import org.diffusionlabs.models.Conditioning;
@@ -54,8 +51,8 @@ public final class SampleCommand extends OptionCommand {
     protected String synopsis() {
         return "--checkpoint RUN --out DIR [--sampler ddpm|ddim] [--steps S] [--eta E] [--guidance G] [--per-label K] "
                 + "[--seed X] [--weights ema|model]\n"
-                + "       diffusion sample --master M --checkpoint RUN --conditions IN.parquet --out OUT.parquet "
-                + "[--label-col C] [--key-col C] [--batch B] [--raw] [sampler options as above]";
+                + "       diffusion sample --master M --checkpoint RUN|--model DIR --conditions IN.parquet --out OUT.parquet "
+                + "[--label-col C] [--embedding-col C] [--key-col C] [--batch B] [--raw] [sampler options as above]";
     }
 
     @Override
@@ -64,7 +61,10 @@ public final class SampleCommand extends OptionCommand {
                 + "ddim: S updates over S+1 evenly strided steps, eta 0 = deterministic; ddpm: S strided steps.\n"
                 + "With --master: one image per row of --conditions (an integer label column; the key column, or else\n"
                 + "the row's index, seeds its noise), written to --out as Parquet with image_png (and image with --raw).\n"
-                + "Images are reproducible for the same seed, key and --batch, whatever the partitioning.";
+                + "Images are reproducible for the same seed, key and --batch, whatever the partitioning.\n"
+                + "--model DIR: a saved DiffusionModel (model.write().save(DIR), e.g. from a notebook) instead of a run;\n"
+                + "its saved sampling params are the defaults. A model conditioned on vectors reads --embedding-col\n"
+                + "(default embedding: array<float|double> or vector) instead of the label column.";
     }
 
     @Override
@@ -81,7 +81,9 @@ public final class SampleCommand extends OptionCommand {
                 Option.valued("weights", "ema|model", "which weights to sample with (default ema)"),
                 Option.valued("master", "M", "Spark master (local[N], spark://..., yarn): sample a DataFrame of conditions"),
                 Option.valued("conditions", "FILE", "with --master: Parquet file of conditions (one image per row)"),
+                Option.valued("model", "DIR", "with --master: a saved DiffusionModel directory instead of --checkpoint"),
                 Option.valued("label-col", "C", "with --master: label column (default label)"),
+                Option.valued("embedding-col", "C", "with --master: condition-vector column of a model conditioned on vectors (default embedding)"),
                 Option.valued("key-col", "C", "with --master: integer column seeding each row's noise (default: row index)"),
                 Option.valued("batch", "B", "with --master: rows per forward batch in a partition (default 16)"),
                 Option.flag("raw", "with --master: also write the raw image (array<float>, c*h*w in [-1, 1])"));
@@ -89,6 +91,9 @@ public final class SampleCommand extends OptionCommand {
 
     @Override
     protected int execute(Args args, PrintStream out, PrintStream err) throws UsageException {
+        if (args.string("model").isPresent()) {
+            return sampleSavedModel(args, err);
+        }
         String run = args.required("checkpoint");
         String dir = args.required("out");
         String weights = args.string("weights").orElse("ema");
@@ -142,31 +147,27 @@ public final class SampleCommand extends OptionCommand {
             throws UsageException {
         String conditions = args.required("conditions");
         String target = args.required("out");
-        int batch = args.optionalInt("batch").orElse(16);
-        if (batch < 1) {
-            throw new UsageException("option --batch must be >= 1");
+        DiffusionModel model = SparkSampling.columns(DiffusionModel.fromCheckpoint(recipe.training(),
+                recipe.config.getInt("data.image_size"), cp).setSampler(sampler).setSteps(steps).setEta(eta)
+                .setGuidance(guidance).setSeed(seed).setSampleWeights(weights), args);
+        return SparkSampling.run(model, args.string("master").get(), conditions, target,
+                "checkpoint step " + cp.step(), err);
+    }
+
+    /** {@code --model DIR}: batch sampling on Spark with a saved {@link DiffusionModel} and its own sampling params. */
+    private static int sampleSavedModel(Args args, PrintStream err) throws UsageException {
+        if (args.string("checkpoint").isPresent()) {
+            throw new UsageException("options --model and --checkpoint exclude each other: give one model");
         }
-        DiffusionModel model = DiffusionModel.fromCheckpoint(recipe.training(), recipe.config.getInt("data.image_size"), cp)
-                .setSampler(sampler).setSteps(steps).setEta(eta).setGuidance(guidance).setSeed(seed)
-                .setSampleWeights(weights).setBatchSize(batch).setLabelCol(args.string("label-col").orElse("label"))
-                .setKeyCol(args.string("key-col").orElse(null)).setRawCol(args.flag("raw") ? "image" : null);
-        boolean existed = SparkSession.getDefaultSession().isDefined();
-        SparkSession spark = SparkSession.builder().master(args.string("master").get()).appName("diffusion sample")
-                .getOrCreate();
-        try {
-            Dataset<Row> conds = spark.read().parquet(conditions);
-            model.transformSchema(conds.schema());
-            err.printf("sampling one image per row of %s on %s from checkpoint step %d (%s weights), %s %d steps, "
-                    + "guidance %.2f, batch %d%n", conditions, spark.sparkContext().master(), cp.step(), weights, sampler,
-                    steps, guidance, batch);
-            model.transform(conds).write().parquet(target);
-            err.printf("wrote %s%n", target);
-            return OK;
-        } finally {
-            if (!existed) {
-                spark.stop();
-            }
+        if (args.string("master").isEmpty()) {
+            throw new UsageException("option --model needs --master (batch sampling on Spark)");
         }
+        String conditions = args.required("conditions");
+        String target = args.required("out");
+        String dir = args.string("model").get();
+        DiffusionModel model = SparkSampling.override(DiffusionModel.load(dir), args);
+        return SparkSampling.run(model, args.string("master").get(), conditions, target,
+                dir + " (step " + model.step() + ")", err);
     }
 
     /** A checkpoint's weights by state-dict name: the U-Net, label encoder and null embeddings, EMA ones over them. */
