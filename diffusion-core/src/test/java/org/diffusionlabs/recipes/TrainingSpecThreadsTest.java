@@ -16,7 +16,6 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,16 +53,7 @@ class TrainingSpecThreadsTest {
         try (TrainingSpec.Built built = spec.build()) {
             assertEquals(spec.threads() > 1, built.step().replicas() != null);
             spec.trainer(built, data, spec.batch()).run(Trainer.State.start(spec.seed(), n), STEPS, Long.MAX_VALUE, 0,
-                    new Trainer.Listener() {
-                        @Override
-                        public void onStep(long step, Map<String, Double> terms, double lr, double seconds) {
-                            out.add(terms.get(TrainingGraph.LOSS));
-                        }
-
-                        @Override
-                        public void onCheckpoint(long step) {
-                        }
-                    });
+                    (step, terms, lr, seconds) -> out.add(terms.get(TrainingGraph.LOSS)));
         }
         return out;
     }

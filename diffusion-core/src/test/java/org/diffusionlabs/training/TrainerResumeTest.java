@@ -55,15 +55,7 @@ class TrainerResumeTest {
         }
 
         Trainer.State train(Trainer.State state, long until) {
-            return trainer.run(state, until, Long.MAX_VALUE, 0, new Trainer.Listener() {
-                @Override
-                public void onStep(long s, Map<String, Double> losses, double lr, double seconds) {
-                }
-
-                @Override
-                public void onCheckpoint(long s) {
-                }
-            });
+            return trainer.run(state, until, Long.MAX_VALUE, 0, Trainer.Listener.NONE);
         }
     }
 

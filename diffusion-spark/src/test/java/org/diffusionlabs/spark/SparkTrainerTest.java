@@ -50,15 +50,7 @@ class SparkTrainerTest {
     Path dir;
 
     private static Trainer.Listener quiet() {
-        return new Trainer.Listener() {
-            @Override
-            public void onStep(long s, Map<String, Double> losses, double lr, double seconds) {
-            }
-
-            @Override
-            public void onCheckpoint(long s) {
-            }
-        };
+        return Trainer.Listener.NONE;
     }
 
     /** Collects the step rows and rounds the trainer reports. */
@@ -90,16 +82,7 @@ class SparkTrainerTest {
         TrainingSpec.Built single = spec.build();
         List<Double> singleLosses = new ArrayList<>();
         spec.trainer(single, images(data), 4).run(Trainer.State.start(spec.seed(), data.size()), 5, Long.MAX_VALUE, 0,
-                new Trainer.Listener() {
-                    @Override
-                    public void onStep(long s, Map<String, Double> losses, double lr, double seconds) {
-                        singleLosses.add(losses.get(TrainingGraph.LOSS));
-                    }
-
-                    @Override
-                    public void onCheckpoint(long s) {
-                    }
-                });
+                (s, losses, lr, seconds) -> singleLosses.add(losses.get(TrainingGraph.LOSS)));
 
         Recorder rec = new Recorder();
         DiffusionModel m = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(5)
