@@ -113,9 +113,11 @@ val vectorPipeline = new Pipeline().setStages(Array[PipelineStage](decode, norma
   new EmbeddingConditioning(128).setInputCol("clip").setOutputCol("embedding").setNormalize(true),
   new DiffusionTrainer(vectorSpec).setImageCol("x").setImageSize(28).setMaxSteps(550).setAveragingFrequency(5)))
 val vectorModel = vectorPipeline.fit(raw)
-// sampling reads the same columns: a DataFrame of (id, label) passes through the table and normalisation stages
+// sampling reads the same column: the (id, label) conditions become unit vectors the same way
 val vectorConditions = table.transform(conditions)
-val vectorImages = new Pipeline().setStages(Array[PipelineStage](
-    new EmbeddingConditioning(128).setInputCol("clip").setOutputCol("embedding").setNormalize(true)))
-  .fit(vectorConditions).transform(vectorConditions)
-val sampled = vectorModel.stages(4).asInstanceOf[DiffusionModel].setKeyCol("id").setBatchSize(25).transform(vectorImages)
+val vectors = new EmbeddingConditioning(128).setInputCol("clip").setOutputCol("embedding").setNormalize(true)
+  .transform(vectorConditions)
+val sampled = vectorModel.stages(4).asInstanceOf[DiffusionModel].setKeyCol("id").setBatchSize(25).transform(vectors)
+vectorModel.stages(4).asInstanceOf[DiffusionModel].write.overwrite().save(s"$root/vector-model")
+// the same from spark-submit / the command line: sample --master M --model $root/vector-model --conditions c.parquet
+//   --out out.parquet --key-col id --embedding-col embedding
