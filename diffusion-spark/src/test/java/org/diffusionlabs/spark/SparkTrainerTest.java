@@ -38,8 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Parameter averaging on a local Spark session (Kryo serializer): one partition replays the single-machine trainer
- * bit for bit; averaging plain SGD over partitions equals one step on the union batch; uneven and empty partitions
+ * Parameter averaging on a local Spark session (Kryo serializer; one partition replaying the single-machine trainer
+ * bit for bit is {@link OnePartitionParityTest}): averaging plain SGD over partitions equals one step on the union batch; uneven and empty partitions
  * are example-weighted; non-finite partitions are rejected; checkpoint + resume continues bit for bit.
  */
 class SparkTrainerTest {
@@ -54,7 +54,7 @@ class SparkTrainerTest {
     }
 
     /** Collects the step rows and rounds the trainer reports. */
-    private static final class Recorder implements SparkTrainer.Listener {
+    static final class Recorder implements SparkTrainer.Listener {
         final List<Long> steps = new ArrayList<>();
         final List<Double> losses = new ArrayList<>();
         final List<SparkTrainer.Round> rounds = new ArrayList<>();
@@ -72,30 +72,6 @@ class SparkTrainerTest {
         @Override
         public void onRound(SparkTrainer.Round round) {
             rounds.add(round);
-        }
-    }
-
-    @Test
-    void onePartitionEqualsTheSingleMachineTrainerBitForBit() {
-        TrainingSpec spec = SparkFixtures.adamW(4, 2, 5);
-        List<ImageRow> data = rows(10, 1, 0, false);
-        TrainingSpec.Built single = spec.build();
-        List<Double> singleLosses = new ArrayList<>();
-        spec.trainer(single, images(data), 4).run(Trainer.State.start(spec.seed(), data.size()), 5, Long.MAX_VALUE, 0,
-                (s, losses, lr, seconds) -> singleLosses.add(losses.get(TrainingGraph.LOSS)));
-
-        Recorder rec = new Recorder();
-        DiffusionModel m = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(5)
-                .setConfig(SparkTrainingConfig.defaults().withAveragingFrequency(2)).setListener(rec)
-                .fit(frame(SPARK.session(), List.of(data)));
-
-        assertEquals(5, m.step());
-        assertBitEqual(single.step().graph().trainables(), m.weights(), "weights");
-        assertBitEqual(single.ema().weights(), m.emaWeights(), "EMA");
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), rec.steps);
-        assertEquals(3, rec.rounds.size(), "rounds of 2, 2 and 1 steps");
-        for (int i = 0; i < 5; i++) {
-            assertEquals(singleLosses.get(i), rec.losses.get(i), 1e-12 * Math.abs(singleLosses.get(i)), "loss of step " + (i + 1));
         }
     }
 
