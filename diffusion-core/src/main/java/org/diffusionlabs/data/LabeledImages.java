@@ -110,12 +110,16 @@ public record LabeledImages(INDArray images, int[] labels, INDArray embeddings) 
         }
         long[] shape = images.shape();
         long per = shape[1] * shape[2] * shape[3];
-        INDArray source = images.ordering() == 'c' && !images.isView() ? images : images.dup('c');
+        INDArray source = contiguous(images);
         INDArray flat = source.reshape('c', shape[0], per);
         INDArray rows = Nd4j.pullRows(flat, 1, indices);
-        INDArray picks = embeddings == null ? null : Nd4j.pullRows(embeddings.ordering() == 'c' && !embeddings.isView()
-                ? embeddings : embeddings.dup('c'), 1, indices);
+        INDArray picks = embeddings == null ? null : Nd4j.pullRows(contiguous(embeddings), 1, indices);
         return new LabeledImages(rows.reshape('c', indices.length, shape[1], shape[2], shape[3]), picked, picks);
+    }
+
+    /** {@code a} itself when it is a C-ordered array of its own, else a C-ordered copy (what row pulls need). */
+    private static INDArray contiguous(INDArray a) {
+        return a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
     }
 
     /**

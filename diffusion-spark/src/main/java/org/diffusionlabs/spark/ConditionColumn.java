@@ -1,22 +1,12 @@
 package org.diffusionlabs.spark;
 
-import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.FloatType;
-import org.apache.spark.sql.types.IntegerType;
-import org.apache.spark.sql.types.LongType;
-import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StructType;
 import org.diffusionlabs.recipes.ModelSpec;
 
 import java.io.Serializable;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The DataFrame column a model is conditioned on, as its {@link ModelSpec} says: an integer class label
@@ -75,10 +65,7 @@ final class ConditionColumn implements Serializable {
                     : " (the model is conditioned on vectors of " + dim + " values, not on labels)"));
         }
         DataType t = schema.apply(name).dataType();
-        boolean ok = labels ? t instanceof IntegerType || t instanceof LongType || t instanceof ShortType
-                || t instanceof ByteType
-                : t instanceof ArrayType a && (a.elementType() instanceof FloatType || a.elementType() instanceof DoubleType)
-                || t.equals(SQLDataTypes.VectorType());
+        boolean ok = labels ? ColumnTypes.integer(t) : ColumnTypes.floatArray(t) || ColumnTypes.vector(t);
         if (!ok) {
             throw new IllegalArgumentException(owner + " parameter " + param() + " given invalid value " + name
                     + ": column type " + t.simpleString() + " must be " + (labels ? "an integer type"
@@ -104,24 +91,11 @@ final class ConditionColumn implements Serializable {
         if (r.isNullAt(idx)) {
             throw new IllegalArgumentException(owner + ": " + where + " has a null " + name + " (embeddingCol)");
         }
-        Object cell = r.get(idx);
         float[] v;
-        if (cell instanceof Vector vec) {
-            double[] d = vec.toArray();
-            v = new float[d.length];
-            for (int i = 0; i < d.length; i++) {
-                v[i] = (float) d[i];
-            }
-        } else {
-            List<?> values = r.getList(idx);
-            v = new float[values.size()];
-            for (int i = 0; i < v.length; i++) {
-                Object x = values.get(i);
-                if (x == null) {
-                    throw new IllegalArgumentException(owner + ": " + where + " has a null value " + i + " in " + name);
-                }
-                v[i] = ((Number) x).floatValue();
-            }
+        try {
+            v = ColumnTypes.floats(r, idx);
+        } catch (RowTransformer.InvalidRowException e) {
+            throw new IllegalArgumentException(owner + ": " + where + " has " + name + " with " + e.getMessage());
         }
         if (v.length != dim) {
             throw new IllegalArgumentException(owner + ": " + where + " has " + v.length + " values in " + name

@@ -108,7 +108,7 @@ public final class DecodeImages extends ColumnTransformer<DecodeImages> {
         required(size, "setSize");
         String inputCol = getInputCol();
         DataType t = column(schema, inputCol, "inputCol");
-        if (!(t instanceof BinaryType || floatArray(t) || isImageStruct(t))) {
+        if (!(t instanceof BinaryType || ColumnTypes.floatArray(t) || isImageStruct(t))) {
             throw new IllegalArgumentException(OWNER + " parameter inputCol given invalid value " + inputCol
                     + ": column type " + t.simpleString() + " must be binary (encoded image), Spark's image struct"
                     + " or array<float>/array<double> (planar values in [0, 1])");
@@ -132,7 +132,7 @@ public final class DecodeImages extends ColumnTransformer<DecodeImages> {
         DataType t = schema.apply(col).dataType();
         int sz = getSize();
         boolean rs = getResize();
-        int kind = t instanceof BinaryType ? 0 : floatArray(t) ? 1 : 2;
+        int kind = t instanceof BinaryType ? 0 : ColumnTypes.floatArray(t) ? 1 : 2;
         int c = getChannels();
         return (row, key) -> {
             // ImageOptions is not Serializable: made per row (a small record)
@@ -144,7 +144,7 @@ public final class DecodeImages extends ColumnTransformer<DecodeImages> {
                 float[] px = switch (kind) {
                     case 0 -> ImageDecoder.decode(row.getAs(idx), col, key, o);
                     case 1 -> {
-                        float[] v = floats(row, idx);
+                        float[] v = ColumnTypes.floats(row, idx);
                         int side = (int) Math.round(Math.sqrt(v.length / (double) c));
                         if (side * side * c != v.length) {
                             throw new InvalidRowException(col + " has " + v.length + " values, not channels·s·s for "

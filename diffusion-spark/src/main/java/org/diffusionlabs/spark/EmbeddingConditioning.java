@@ -1,7 +1,5 @@
 package org.diffusionlabs.spark;
 
-import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.util.Identifiable;
@@ -88,7 +86,7 @@ public final class EmbeddingConditioning extends ColumnTransformer<EmbeddingCond
         required(dim, "setDim");
         String inputCol = getInputCol();
         DataType t = column(schema, inputCol, "inputCol");
-        if (!floatArray(t) && !t.equals(SQLDataTypes.VectorType())) {
+        if (!ColumnTypes.floatArray(t) && !ColumnTypes.vector(t)) {
             throw new IllegalArgumentException(OWNER + " parameter inputCol given invalid value " + inputCol
                     + ": column type " + t.simpleString() + " must be array<float>, array<double> or a vector");
         }
@@ -132,19 +130,11 @@ public final class EmbeddingConditioning extends ColumnTransformer<EmbeddingCond
         };
     }
 
-    /** A vector (as floats: values beyond float range become infinite) or float/double array cell. */
+    /** The cell as floats ({@link ColumnTypes#floats}), a null cell named by its column. */
     private static float[] values(org.apache.spark.sql.Row row, int idx, String col) throws InvalidRowException {
         if (row.isNullAt(idx)) {
             throw new InvalidRowException(col + " is null");
         }
-        if (row.get(idx) instanceof Vector vec) {
-            double[] d = vec.toArray();
-            float[] f = new float[d.length];
-            for (int i = 0; i < d.length; i++) {
-                f[i] = (float) d[i];
-            }
-            return f;
-        }
-        return floats(row, idx);
+        return ColumnTypes.floats(row, idx);
     }
 }

@@ -3,11 +3,8 @@ package org.diffusionlabs.spark;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.diffusionlabs.data.LabeledImages;
@@ -36,8 +33,7 @@ public final class ImageRows {
     /** Throws {@link IllegalArgumentException} unless the schema has a usable image and condition column. */
     public static void check(StructType schema, String imageCol, ConditionColumn cond) {
         DataType image = field(schema, imageCol, "imageCol").dataType();
-        boolean ok = image instanceof BinaryType || (image instanceof ArrayType a
-                && (a.elementType() instanceof FloatType || a.elementType() instanceof DoubleType));
+        boolean ok = image instanceof BinaryType || ColumnTypes.floatArray(image);
         if (!ok) {
             throw new IllegalArgumentException(OWNER + " parameter imageCol given invalid value " + imageCol
                     + ": column type " + image.simpleString() + " must be array<float>, array<double> or binary (float32 LE)");
@@ -92,14 +88,10 @@ public final class ImageRows {
             pixels = new float[bytes.length / 4];
             ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(pixels);
         } else {
-            List<?> values = row.getList(0);
-            pixels = new float[values.size()];
-            for (int i = 0; i < pixels.length; i++) {
-                Object v = values.get(i);
-                if (v == null) {
-                    throw new IllegalArgumentException(where + ": pixel " + i + " is null");
-                }
-                pixels[i] = ((Number) v).floatValue();
+            try {
+                pixels = ColumnTypes.floats(row, 0);
+            } catch (RowTransformer.InvalidRowException e) {
+                throw new IllegalArgumentException(where + ": image " + e.getMessage());
             }
         }
         return pixels;

@@ -4,12 +4,8 @@ import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.IntegerType;
-import org.apache.spark.sql.types.LongType;
-import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.diffusionlabs.nd.Checks;
@@ -129,7 +125,7 @@ public final class LabelConditioning extends ColumnTransformer<LabelConditioning
         table();
         String inputCol = getInputCol();
         DataType t = column(schema, inputCol, "inputCol");
-        if (!(t instanceof IntegerType || t instanceof LongType || t instanceof ShortType || t instanceof ByteType)) {
+        if (!ColumnTypes.integer(t)) {
             throw new IllegalArgumentException(OWNER + " parameter inputCol given invalid value " + inputCol
                     + ": column type " + t.simpleString() + " must be an integer type");
         }

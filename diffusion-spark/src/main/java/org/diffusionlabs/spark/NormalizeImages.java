@@ -63,7 +63,7 @@ public final class NormalizeImages extends ColumnTransformer<NormalizeImages> {
     public StructType transformSchema(StructType schema) {
         String inputCol = getInputCol();
         DataType t = column(schema, inputCol, "inputCol");
-        if (!floatArray(t)) {
+        if (!ColumnTypes.floatArray(t)) {
             throw new IllegalArgumentException(OWNER + " parameter inputCol given invalid value " + inputCol
                     + ": column type " + t.simpleString() + " must be array<float> or array<double>");
         }
@@ -81,7 +81,7 @@ public final class NormalizeImages extends ColumnTransformer<NormalizeImages> {
         int idx = schema.fieldIndex(col);
         int n = getLength();
         return (row, key) -> {
-            float[] v = floats(row, idx);
+            float[] v = ColumnTypes.floats(row, idx);
             if (n > 0 && v.length != n) {
                 throw new InvalidRowException(col + " has " + v.length + " values, expected " + n);
             }

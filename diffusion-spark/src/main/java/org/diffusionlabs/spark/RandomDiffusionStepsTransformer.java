@@ -182,7 +182,7 @@ public final class RandomDiffusionStepsTransformer extends RowTransformer<Random
         required(betas, "setSchedule");
         String in = getInputCol();
         DataType t = column(schema, in, "inputCol");
-        if (!floatArray(t)) {
+        if (!ColumnTypes.floatArray(t)) {
             throw new IllegalArgumentException(OWNER + " parameter inputCol given invalid value " + in
                     + ": column type " + t.simpleString() + " must be array<float> or array<double> (values in [-1, 1])");
         }
@@ -212,7 +212,7 @@ public final class RandomDiffusionStepsTransformer extends RowTransformer<Random
         long sd = getSeed();
         long ep = getEpoch();
         return (row, key) -> {
-            float[] v = floats(row, idx);
+            float[] v = ColumnTypes.floats(row, idx);
             for (int i = 0; i < v.length; i++) {
                 if (!Float.isFinite(v[i])) {
                     throw new InvalidRowException(col + " value " + i + " is " + v[i]);

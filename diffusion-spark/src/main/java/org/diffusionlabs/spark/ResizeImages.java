@@ -84,7 +84,7 @@ public final class ResizeImages extends ColumnTransformer<ResizeImages> {
         required(size, "setSize");
         String inputCol = getInputCol();
         DataType t = column(schema, inputCol, "inputCol");
-        if (!floatArray(t)) {
+        if (!ColumnTypes.floatArray(t)) {
             throw new IllegalArgumentException(OWNER + " parameter inputCol given invalid value " + inputCol
                     + ": column type " + t.simpleString() + " must be array<float> or array<double>");
         }
@@ -103,7 +103,7 @@ public final class ResizeImages extends ColumnTransformer<ResizeImages> {
         int c = getChannels();
         int sz = getSize();
         return (row, key) -> {
-            float[] v = floats(row, idx);
+            float[] v = ColumnTypes.floats(row, idx);
             int side = (int) Math.round(Math.sqrt(v.length / (double) c));
             if (side == 0 || side * side * c != v.length) {
                 throw new InvalidRowException(col + " has " + v.length + " values, not " + c + "·s·s");

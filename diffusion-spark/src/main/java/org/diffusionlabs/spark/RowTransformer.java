@@ -9,10 +9,7 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
@@ -213,27 +210,6 @@ public abstract class RowTransformer<T extends RowTransformer<T>> extends Transf
                     + ": no such column in " + schema.simpleString());
         }
         return schema.apply(name).dataType();
-    }
-
-    protected static boolean floatArray(DataType t) {
-        return t instanceof ArrayType a && (a.elementType() instanceof FloatType || a.elementType() instanceof DoubleType);
-    }
-
-    /** A float/double array cell as float[]; nulls inside are invalid. */
-    protected static float[] floats(Row r, int idx) throws InvalidRowException {
-        if (r.isNullAt(idx)) {
-            throw new InvalidRowException("null value");
-        }
-        List<?> values = r.getList(idx);
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            Object v = values.get(i);
-            if (v == null) {
-                throw new InvalidRowException("element " + i + " is null");
-            }
-            out[i] = ((Number) v).floatValue();
-        }
-        return out;
     }
 
     protected static Float[] boxed(float[] v) {

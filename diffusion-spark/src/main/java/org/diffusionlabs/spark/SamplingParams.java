@@ -5,12 +5,8 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
-import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.IntegerType;
-import org.apache.spark.sql.types.LongType;
-import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StructType;
 import org.diffusionlabs.recipes.TrainingSpec;
 
@@ -323,7 +319,7 @@ public interface SamplingParams<T extends SamplingParams<T>> extends Params {
                     + ": no such column in " + schema.simpleString());
         }
         DataType t = schema.apply(name).dataType();
-        if (!(t instanceof IntegerType || t instanceof LongType || t instanceof ShortType || t instanceof ByteType)) {
+        if (!ColumnTypes.integer(t)) {
             throw new IllegalArgumentException(owner + " parameter " + param + " given invalid value " + name
                     + ": column type " + t.simpleString() + " must be an integer type");
         }
