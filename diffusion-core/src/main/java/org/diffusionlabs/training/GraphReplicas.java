@@ -62,15 +62,17 @@ public final class GraphReplicas implements AutoCloseable {
 
     /**
      * Queues the forward + backward of micro-batch {@code index} on replica {@code index % threads()}: micro-batches
-     * run {@code threads()} at a time, each replica's in index order. The feed is only read, and must stay valid
-     * until the future completes.
+     * run {@code threads()} at a time, each replica's in index order. The replica copies its gradients into
+     * {@code slot} (a flat array of the gradient buffer's length) and returns the loss terms. The feed is only read,
+     * and must stay valid until the future completes.
      */
-    public Future<TrainingGraph.Step> submit(int index, Map<String, INDArray> feed) {
+    public Future<Map<String, Double>> submit(int index, Map<String, INDArray> feed, INDArray slot) {
         Checks.require(index >= 0, "GraphReplicas", "index", index, "must be >= 0");
         Checks.notNull(feed, "GraphReplicas", "feed");
+        Checks.notNull(slot, "GraphReplicas", "slot");
         int worker = index % replicas.size();
         TrainingGraph replica = replicas.get(worker);
-        return workers.submit(worker, () -> replica.lossAndGradients(feed));
+        return workers.submit(worker, () -> replica.lossAndGradientsInto(feed, slot));
     }
 
     /** Stops the worker threads after their queued work. */

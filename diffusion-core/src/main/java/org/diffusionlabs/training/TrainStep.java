@@ -38,6 +38,7 @@ public final class TrainStep {
     private final Optimizer optimizer;
     private final double clipNorm;
     private final GraphReplicas replicas;
+    private INDArray[] slots = new INDArray[0];
 
     public TrainStep(TrainingGraph graph, DiscreteGaussianSchedule schedule, Optimizer optimizer) {
         this(graph, schedule, optimizer, 0);
@@ -116,32 +117,50 @@ public final class TrainStep {
      */
     public TrainingGraph.Step accumulate(List<MicroBatch> micro, Rng rng) {
         Checks.require(micro != null && !micro.isEmpty(), "TrainStep", "micro", micro, "needs at least one micro-batch");
-        if (replicas != null) {
-            return accumulateOnReplicas(micro, rng);
+        if (micro.size() == 1 && replicas == null) {
+            return checkFinite(graph.lossAndGradients(feed(micro.get(0).x0(), micro.get(0).c(), rng)), 0, 1);
         }
-        GradientAccumulator sum = new GradientAccumulator();
-        for (int i = 0; i < micro.size(); i++) {
-            TrainingGraph.Step step = graph.lossAndGradients(feed(micro.get(i).x0(), micro.get(i).c(), rng));
-            sum.add(checkFinite(step, i, micro.size()));
+        INDArray[] slot = slots(micro.size());
+        List<Map<String, Double>> losses = new ArrayList<>(micro.size());
+        if (replicas == null) {
+            for (int i = 0; i < micro.size(); i++) {
+                losses.add(graph.lossAndGradientsInto(feed(micro.get(i).x0(), micro.get(i).c(), rng), slot[i]));
+            }
+        } else {
+            List<Future<Map<String, Double>>> pending = new ArrayList<>(micro.size());
+            for (int i = 0; i < micro.size(); i++) {
+                pending.add(replicas.submit(i, feed(micro.get(i).x0(), micro.get(i).c(), rng), slot[i]));
+            }
+            losses.addAll(WorkerThreads.getAll(pending));
         }
-        return sum.mean();
+        Map<String, Double> mean = new LinkedHashMap<>();
+        for (int i = 0; i < losses.size(); i++) {
+            checkFinite(new TrainingGraph.Step(losses.get(i), Map.of()), i, losses.size());
+            losses.get(i).forEach((k, v) -> mean.merge(k, v, Double::sum));
+        }
+        mean.replaceAll((k, v) -> v / losses.size());
+        // the mean gradient, summed in micro-batch order whatever thread computed each (same bits for any threads)
+        for (int i = 1; i < losses.size(); i++) {
+            slot[0].addi(slot[i]);
+        }
+        if (losses.size() > 1) {
+            slot[0].divi(losses.size());
+        }
+        return new TrainingGraph.Step(mean, graph.gradientViews(slot[0]));
     }
 
-    /**
-     * As the sequential loop, with every micro-batch's forward + backward queued on the replicas as soon as its
-     * randomness is drawn (on this thread, in order); waits for all of them, then checks and sums in order.
-     */
-    private TrainingGraph.Step accumulateOnReplicas(List<MicroBatch> micro, Rng rng) {
-        List<Future<TrainingGraph.Step>> pending = new ArrayList<>(micro.size());
-        for (int i = 0; i < micro.size(); i++) {
-            pending.add(replicas.submit(i, feed(micro.get(i).x0(), micro.get(i).c(), rng)));
+    /** One flat gradient array per micro-batch, allocated once (outside workspaces) and reused every step. */
+    private INDArray[] slots(int count) {
+        if (slots.length < count) {
+            INDArray[] grown = java.util.Arrays.copyOf(slots, count);
+            long n = graph.gradientBuffer().length();
+            for (int i = slots.length; i < count; i++) {
+                grown[i] = Workspaces.outside(() -> org.nd4j.linalg.factory.Nd4j.create(
+                        org.nd4j.linalg.api.buffer.DataType.FLOAT, n));
+            }
+            slots = grown;
         }
-        List<TrainingGraph.Step> steps = WorkerThreads.getAll(pending);
-        GradientAccumulator sum = new GradientAccumulator();
-        for (int i = 0; i < steps.size(); i++) {
-            sum.add(checkFinite(steps.get(i), i, steps.size()));
-        }
-        return sum.mean();
+        return slots;
     }
 
     private TrainingGraph.Step checkFinite(TrainingGraph.Step step, int index, int count) {

@@ -1,6 +1,7 @@
 package org.diffusionlabs.training;
 
 import org.diffusionlabs.adapters.ClassifierFreeGuidance;
+import org.diffusionlabs.engine.kernels.Kernels;
 import org.diffusionlabs.losses.VlbLossGraph;
 import org.diffusionlabs.models.adm.AdmUNet;
 import org.diffusionlabs.models.adm.DropoutMasks;
@@ -46,6 +47,7 @@ public final class TrainingGraph {
     private final PredictionType prediction;
     private final double lambda;
     private boolean guarded;
+    private TrainingPass pass;
 
     private TrainingGraph(SameDiff sd, AdmUNet unet, ClassifierFreeGuidance guidance, LabelEmbedding encoder,
                           DropoutMasks dropout, Loss loss, PredictionType prediction, double lambda) {
@@ -233,10 +235,36 @@ public final class TrainingGraph {
         return lambda;
     }
 
-    /** Loss terms for one batch: "loss", "mse" and (hybrid) "vlb", as scalars. */
+    /** Loss terms for one batch: "loss", "mse" and (hybrid) "vlb", as scalars (engine forward, nothing kept). */
     public Map<String, Double> evaluate(Map<String, INDArray> feed) {
+        return Workspaces.outside(() -> pass().run(feed, false));
+    }
+
+    /** The SameDiff graph's loss terms: the test oracle of {@link #evaluate}. */
+    public Map<String, Double> referenceEvaluate(Map<String, INDArray> feed) {
         List<String> names = lossNames();
         return Workspaces.outside(() -> scalars(sd.output(feed, names.toArray(new String[0])), names));
+    }
+
+    /** This graph's engine pass (built on first use, on the engine's kernels). */
+    private TrainingPass pass() {
+        if (pass == null) {
+            pass = Workspaces.outside(() -> new TrainingPass(this, Kernels.get()));
+        }
+        return pass;
+    }
+
+    /**
+     * The flat gradient buffer of the engine pass: {@link #lossAndGradients}' gradients are views into it (in
+     * {@link #trainables()} order), valid until the next pass on this graph.
+     */
+    public INDArray gradientBuffer() {
+        return pass().gradients().flat();
+    }
+
+    /** Views shaped like the trainables into another flat array laid out as {@link #gradientBuffer()}. */
+    public Map<String, INDArray> gradientViews(INDArray flat) {
+        return pass().gradients().viewsOf(flat);
     }
 
     private List<String> lossNames() {
@@ -259,8 +287,28 @@ public final class TrainingGraph {
     /** Loss terms and gradients of one batch from a single forward + backward pass. */
     public record Step(Map<String, Double> losses, Map<String, INDArray> gradients) {}
 
-    /** The loss terms ("loss", "mse", "vlb") and the gradients of every trained array in one pass. */
+    /**
+     * The loss terms ("loss", "mse", "vlb") and the gradients of every trained array in one engine forward +
+     * backward. The gradients are views into {@link #gradientBuffer()}: valid until the next call on this graph.
+     */
     public Step lossAndGradients(Map<String, INDArray> feed) {
+        return Workspaces.outside(() -> {
+            TrainingPass p = pass();
+            p.gradients().zero();
+            Map<String, Double> losses = p.run(feed, true);
+            return new Step(losses, p.gradients().gradients());
+        });
+    }
+
+    /** As {@link #lossAndGradients}, copying the gradients into {@code flat} (laid out as {@link #gradientBuffer()}). */
+    public Map<String, Double> lossAndGradientsInto(Map<String, INDArray> feed, INDArray flat) {
+        Step step = lossAndGradients(feed);
+        flat.assign(gradientBuffer());
+        return step.losses();
+    }
+
+    /** The SameDiff graph's loss terms and gradients: the test oracle of {@link #lossAndGradients}. */
+    public Step referenceLossAndGradients(Map<String, INDArray> feed) {
         List<String> names = lossNames();
         List<String> params = List.copyOf(trainables().keySet());
         Map<String, INDArray> out = runGradientFunction(feed, names, params);
@@ -339,8 +387,13 @@ public final class TrainingGraph {
         return g == null ? null : g.name();
     }
 
-    /** Gradients of the loss for every trained array ({@link #trainables()}), under the same names. */
+    /** Gradients of the loss for every trained array ({@link #trainables()}), under the same names (engine). */
     public Map<String, INDArray> gradients(Map<String, INDArray> feed) {
+        return lossAndGradients(feed).gradients();
+    }
+
+    /** The SameDiff graph's gradients: the test oracle of {@link #gradients}. */
+    public Map<String, INDArray> referenceGradients(Map<String, INDArray> feed) {
         List<String> params = List.copyOf(trainables().keySet());
         return Workspaces.detach(orderedGradients(runGradientFunction(feed, List.of(), params), params));
     }

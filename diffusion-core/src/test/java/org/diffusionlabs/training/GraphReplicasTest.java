@@ -141,7 +141,7 @@ class GraphReplicasTest {
         assertEquals(0, threadsNamedAfterExit("diffusion-train-replica"));
         replicas.close(); // idempotent
         INDArray feedValue = micro(1).get(0).x0();
-        assertThrows(IllegalStateException.class, () -> replicas.submit(0, Map.of("x", feedValue)));
+        assertThrows(IllegalStateException.class, () -> replicas.submit(0, Map.of("x", feedValue), feedValue));
     }
 
     @Test

@@ -1,0 +1,57 @@
+package org.diffusionlabs.engine.nn;
+
+import org.diffusionlabs.engine.Arena;
+import org.diffusionlabs.engine.GradientBuffer;
+import org.diffusionlabs.engine.NativeOp;
+import org.diffusionlabs.engine.Slot;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A k×k convolution, stride 1, padding k/2 (PyTorch's {@code Conv2d(in, out, k, padding=k//2)}), NCHW, on the native
+ * {@code conv2d} / {@code conv2d_bp} ops (oneDNN on the default CPU build) with the weights in PyTorch's layout
+ * [out, in, k, k] ({@code prefix.weight}, {@code prefix.bias}). Backward accumulates dW and db.
+ */
+public final class Conv2d {
+    private final Slot w;
+    private final Slot b;
+    private final int k;
+    private final NativeOp fwd;
+    private final NativeOp bwd;
+    private INDArray x;
+
+    public Conv2d(GradientBuffer grads, String prefix) {
+        this.w = grads.slot(prefix + ".weight");
+        this.b = grads.slot(prefix + ".bias");
+        this.k = Math.toIntExact(w.value().size(2));
+        // kH, kW, sH, sW, pH, pW, dH, dW, same mode (0), NCHW (0), weights [out, in, kH, kW] (1)
+        long[] args = {k, k, 1, 1, k / 2, k / 2, 1, 1, 0, 0, 1};
+        this.fwd = new NativeOp("conv2d", args);
+        this.bwd = new NativeOp("conv2d_bp", args);
+    }
+
+    public long out() {
+        return w.value().size(0);
+    }
+
+    /** y [b, out, h, w]; keeps x for {@link #backward} when {@code train}. */
+    public INDArray forward(Arena arena, INDArray x, boolean train) {
+        INDArray y = arena.take(x.size(0), out(), x.size(2), x.size(3));
+        fwd.exec(new INDArray[] {x, w.value(), b.value()}, y);
+        this.x = train ? x : null;
+        return y;
+    }
+
+    /** dx [b, in, h, w] (computed always: the op produces it); accumulates dW and db. */
+    public INDArray backward(Arena arena, INDArray dy) {
+        INDArray dx = arena.take(x.shape());
+        INDArray dw = arena.take(w.value().shape());
+        INDArray db = arena.take(out());
+        bwd.exec(new INDArray[] {x, w.value(), b.value(), dy}, dx, dw, db);
+        w.grad().addi(dw);
+        b.grad().addi(db);
+        arena.give(dw);
+        arena.give(db);
+        x = null;
+        return dx;
+    }
+}

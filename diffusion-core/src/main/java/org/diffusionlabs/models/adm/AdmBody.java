@@ -1,0 +1,182 @@
+package org.diffusionlabs.models.adm;
+
+import org.diffusionlabs.engine.Arena;
+import org.diffusionlabs.engine.GradientBuffer;
+import org.diffusionlabs.engine.kernels.Kernels;
+import org.diffusionlabs.engine.nn.Block;
+import org.diffusionlabs.engine.nn.Conv2d;
+import org.diffusionlabs.engine.nn.Embeddings;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The U-Net body of {@link AdmUNet#buildFromEmbeddings} on the engine, as a list of stages run in order forward and
+ * in reverse backward: the input conv, the encoder's res (+ attention) blocks and downsampling blocks, each output
+ * pushed as a skip; the res-attention-res bottleneck; the decoder, which concatenates a popped skip before each res
+ * block; then the head's GroupNorm + SiLU and conv. A skip's gradient is the sum of what its two consumers send
+ * back: the next encoder stage's, and the decoder concat's (kept until the backward pass reaches the push).
+ */
+final class AdmBody {
+    private sealed interface Stage permits Run, Push, Concat {}
+
+    private record Run(Block block) implements Stage {}
+
+    private record Push(int index) implements Stage {}
+
+    private record Concat(int index) implements Stage {}
+
+    private final Conv2d convIn;
+    private final List<Stage> stages = new ArrayList<>();
+    private final org.diffusionlabs.engine.nn.GroupNormAct headNorm;
+    private final Conv2d headConv;
+    private final int skipCount;
+    private INDArray[] skips;
+    private INDArray[] skipGrads;
+    private long[] concatSplit;
+
+    AdmBody(AdmUNetConfig config, GradientBuffer g, Kernels kernels) {
+        int[] ch = config.channelsPerLayer();
+        boolean[] att = config.useAttentionForLayer();
+        int layers = ch.length;
+        int perLayer = config.numResPerLayer();
+        convIn = new Conv2d(g, "down.0._module_list.0");
+        Deque<Integer> open = new ArrayDeque<>();
+        int pushed = 0;
+        open.push(pushed);
+        stages.add(new Push(pushed++));
+        int idx = 1;
+        for (int l = 0; l < layers; l++) {
+            for (int r = 0; r < perLayer; r++, idx++) {
+                String p = "down." + idx + "._module_list.";
+                stages.add(new Run(new AdmResModule(g, p + 0, Resample.NONE, kernels)));
+                if (att[l]) {
+                    stages.add(new Run(new AdmAttentionModule(g, p + 1, kernels)));
+                }
+                open.push(pushed);
+                stages.add(new Push(pushed++));
+            }
+            if (l < config.numResize()) {
+                stages.add(new Run(new AdmResModule(g, "down." + idx + "._module_list.0", Resample.DOWN, kernels)));
+                open.push(pushed);
+                stages.add(new Push(pushed++));
+                idx++;
+            }
+        }
+        stages.add(new Run(new AdmResModule(g, "bottleneck._module_list.0", Resample.NONE, kernels)));
+        stages.add(new Run(new AdmAttentionModule(g, "bottleneck._module_list.1", kernels)));
+        stages.add(new Run(new AdmResModule(g, "bottleneck._module_list.2", Resample.NONE, kernels)));
+        idx = 0;
+        for (int j = 0; j < layers; j++) {
+            int l = layers - 1 - j;
+            for (int r = 0; r <= perLayer; r++, idx++) {
+                String p = "up." + idx + "._module_list.";
+                if (!open.isEmpty()) {
+                    stages.add(new Concat(open.pop()));
+                }
+                stages.add(new Run(new AdmResModule(g, p + 0, Resample.NONE, kernels)));
+                int k = 1;
+                if (att[l]) {
+                    stages.add(new Run(new AdmAttentionModule(g, p + k++, kernels)));
+                }
+                if (r == perLayer && j < config.numResize()) {
+                    stages.add(new Run(new AdmResModule(g, p + k, Resample.UP, kernels)));
+                }
+            }
+        }
+        String head = "up." + idx + "._module_list.0.";
+        if (!open.isEmpty()) {
+            stages.add(new Concat(open.pop()));
+        }
+        headNorm = new org.diffusionlabs.engine.nn.GroupNormAct(g, head + "0", AdmUNetConfig.NORM_GROUPS, 1e-5, true, kernels);
+        headConv = new Conv2d(g, head + "2");
+        skipCount = pushed;
+    }
+
+    /** The network output [b, outChannels, h, w] for input x; keeps state for {@link #backward} when training. */
+    INDArray forward(Arena arena, INDArray x, Embeddings e, boolean train) {
+        skips = new INDArray[skipCount];
+        skipGrads = new INDArray[skipCount];
+        concatSplit = new long[skipCount];
+        Set<INDArray> pinned = Collections.newSetFromMap(new IdentityHashMap<>());
+        INDArray h = convIn.forward(arena, x, train);
+        for (Stage s : stages) {
+            if (s instanceof Push push) {
+                skips[push.index()] = h;
+                pinned.add(h);
+            } else if (s instanceof Concat cat) {
+                INDArray skip = skips[cat.index()];
+                INDArray joined = arena.take(h.size(0), h.size(1) + skip.size(1), h.size(2), h.size(3));
+                joined.get(channels(0, h.size(1))).assign(h);
+                joined.get(channels(h.size(1), joined.size(1))).assign(skip);
+                concatSplit[cat.index()] = h.size(1);
+                if (!train) {
+                    if (!pinned.contains(h)) {
+                        arena.give(h);
+                    }
+                    arena.give(skip);
+                    skips[cat.index()] = null;
+                }
+                h = joined;
+            } else {
+                INDArray next = ((Run) s).block().forward(arena, h, e, train);
+                if (!train && !pinned.contains(h)) {
+                    arena.give(h);
+                }
+                h = next;
+            }
+        }
+        INDArray a = headNorm.forward(arena, h, train);
+        if (!train) {
+            arena.give(h);
+        }
+        INDArray y = headConv.forward(arena, a, train);
+        if (!train) {
+            arena.give(a);
+        }
+        return y;
+    }
+
+    /** Backward from the output gradient (consumed); accumulates every parameter gradient and the embeddings'. */
+    void backward(Arena arena, INDArray dy, Embeddings e) {
+        INDArray dh = headConv.backward(arena, dy);
+        arena.give(dy);
+        dh = headNorm.backward(arena, dh, null, null);
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            Stage s = stages.get(i);
+            if (s instanceof Push push) {
+                INDArray extra = skipGrads[push.index()];
+                if (extra != null) {
+                    dh.addi(extra);
+                    arena.give(extra);
+                }
+            } else if (s instanceof Concat cat) {
+                long split = concatSplit[cat.index()];
+                INDArray dMain = arena.take(dh.size(0), split, dh.size(2), dh.size(3)).assign(dh.get(channels(0, split)));
+                skipGrads[cat.index()] = arena.take(dh.size(0), dh.size(1) - split, dh.size(2), dh.size(3))
+                        .assign(dh.get(channels(split, dh.size(1))));
+                arena.give(dh);
+                dh = dMain;
+            } else {
+                dh = ((Run) s).block().backward(arena, dh, e);
+            }
+        }
+        INDArray dx = convIn.backward(arena, dh);
+        arena.give(dh);
+        arena.give(dx);
+        skips = null;
+        skipGrads = null;
+    }
+
+    private static org.nd4j.linalg.indexing.INDArrayIndex[] channels(long from, long to) {
+        return new org.nd4j.linalg.indexing.INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.interval(from, to),
+                NDArrayIndex.all(), NDArrayIndex.all()};
+    }
+}

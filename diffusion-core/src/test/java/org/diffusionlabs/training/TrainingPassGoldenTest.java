@@ -1,0 +1,64 @@
+package org.diffusionlabs.training;
+
+import org.diffusionlabs.engine.ScalarKernels;
+import org.diffusionlabs.engine.kernels.Kernels;
+import org.diffusionlabs.models.Conditioning;
+import org.diffusionlabs.models.adm.AdmUNet;
+import org.diffusionlabs.schedules.BetaScheduleKind;
+import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
+import org.diffusionlabs.testing.Golden;
+import org.diffusionlabs.testing.TinyGolden;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The engine's training pass on the tiny golden U-Net against the PyTorch reference (hybrid loss terms and the
+ * gradient of every parameter), on the plain-Java oracle kernels; the production kernels run the same checks through
+ * {@code TrainingGraphGoldenTest}.
+ */
+class TrainingPassGoldenTest {
+    static void check(Kernels kernels) {
+        AdmUNet unet = TinyGolden.unet();
+        TrainingGraph graph = TrainingGraph.build(unet, TrainingGraph.Loss.HYBRID, 0.0, 0.001);
+        Map<String, INDArray> in = TinyGolden.inputs();
+        Map<String, INDArray> feed = TrainingFeed.of(graph, DiscreteGaussianSchedule.of(BetaScheduleKind.LINEAR, 1000),
+                in.get("x0"), in.get("x_t"), in.get("t"), in.get("noise"), Conditioning.of("digit", in.get("digit_embedding")));
+        try (TrainingPass pass = new TrainingPass(graph, kernels)) {
+            Map<String, Double> losses = pass.run(feed, true);
+            Golden s = Golden.load("tiny_scalars.json");
+            assertEquals(s.scalar("ddpm_train.mse"), losses.get("mse"), 1e-6 * s.scalar("ddpm_train.mse"));
+            assertEquals(s.scalar("ddpm_train.vlb"), losses.get("vlb"), 1e-5 * s.scalar("ddpm_train.vlb"));
+            assertEquals(s.scalar("ddpm_train.hybrid_loss"), losses.get("loss"), 1e-6 * s.scalar("ddpm_train.hybrid_loss"));
+            Map<String, INDArray> out = TinyGolden.outputs();
+            List<String> bad = new ArrayList<>();
+            int checked = 0;
+            for (Map.Entry<String, INDArray> e : pass.gradients().gradients().entrySet()) {
+                INDArray ref = out.get("grad.model." + e.getKey());
+                if (ref == null) {
+                    continue;
+                }
+                checked++;
+                double max = ref.amaxNumber().doubleValue();
+                double diff = ref.castTo(DataType.DOUBLE).sub(e.getValue().castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+                if (!(diff <= GradientTolerance.of(e.getKey(), max))) {
+                    bad.add(e.getKey() + " maxdiff " + diff + " (max|ref| " + max + ")");
+                }
+            }
+            assertEquals(230, checked);
+            assertTrue(bad.isEmpty(), String.join("\n", bad));
+        }
+    }
+
+    @Test
+    void lossAndEveryGradientMatchTheReferenceOnOracleKernels() {
+        check(new ScalarKernels());
+    }
+}
