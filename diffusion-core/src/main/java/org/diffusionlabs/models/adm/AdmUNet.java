@@ -1,5 +1,6 @@
 package org.diffusionlabs.models.adm;
 
+import org.diffusionlabs.engine.kernels.Kernels;
 import org.diffusionlabs.models.Conditioning;
 import org.diffusionlabs.models.DenoisingModel;
 import org.diffusionlabs.models.DiffusionOutput;
@@ -34,6 +35,7 @@ public final class AdmUNet implements DenoisingModel {
     private final AdmUNetConfig config;
     private final Parameters params;
     private final Map<Boolean, SameDiff> inferenceGraphs = new HashMap<>();
+    private AdmNetwork network;
 
     private AdmUNet(AdmUNetConfig config, Parameters params) {
         this.config = config;
@@ -201,11 +203,49 @@ public final class AdmUNet implements DenoisingModel {
         return new Outputs(prediction, sd.identity("variance_value", variance), masks);
     }
 
+    /**
+     * The engine's inference forward ({@link AdmNetwork}: no activations kept, intermediates recycled): prediction
+     * and (with a variance head) variance value for x_t at steps t, conditioned on {@code c}'s embed name when present.
+     */
     @Override
     public synchronized DiffusionOutput predict(INDArray xt, INDArray t, Conditioning c) {
-        // The graph (built lazily on first use) and its session's array cache must not live in a caller's loop
-        // workspace; the feed may (it is only read while the caller's scope is open), the outputs never do.
+        // the network's arena lives outside any caller's loop workspace; the outputs are fresh detached copies
+        return Workspaces.outside(() -> runEngine(xt, t, c));
+    }
+
+    private DiffusionOutput runEngine(INDArray xt, INDArray t, Conditioning c) {
+        INDArray cond = checkInputs(xt, t, c);
+        if (network == null) {
+            network = new AdmNetwork(this, Map.of(), Kernels.get());
+        }
+        try {
+            INDArray x = xt.dataType() == DataType.FLOAT && xt.ordering() == 'c' && !xt.isView() ? xt : xt.castTo(DataType.FLOAT).dup('c');
+            INDArray tf = t.castTo(DataType.FLOAT).reshape(xt.size(0));
+            AdmNetwork.Output out = network.forward(x, tf, cond == null ? null : cond.castTo(DataType.FLOAT).dup('c'), Map.of(), false);
+            return out.varianceValue() == null ? DiffusionOutput.of(out.prediction().dup())
+                    : DiffusionOutput.of(out.prediction().dup(), out.varianceValue().dup());
+        } finally {
+            network.reclaim();
+        }
+    }
+
+    /** The SameDiff inference graph's output: the test oracle of {@link #predict}. */
+    public synchronized DiffusionOutput referencePredict(INDArray xt, INDArray t, Conditioning c) {
         return Workspaces.outside(() -> run(xt, t, c));
+    }
+
+    private INDArray checkInputs(INDArray xt, INDArray t, Conditioning c) {
+        Checks.require(xt.rank() == 4 && xt.size(1) == config.inChannels(), "AdmUNet", "xt",
+                java.util.Arrays.toString(xt.shape()), "must be [b, " + config.inChannels() + ", h, w]");
+        Checks.require(t.length() == xt.size(0), "AdmUNet", "t", java.util.Arrays.toString(t.shape()),
+                "needs one timestep per sample (" + xt.size(0) + ")");
+        INDArray cond = config.embedDim() > 0 ? c.get(config.embedName()) : null;
+        if (cond != null) {
+            Checks.require(cond.rank() == 2 && cond.size(0) == xt.size(0) && cond.size(1) == config.embedDim(),
+                    "AdmUNet", config.embedName(), java.util.Arrays.toString(cond.shape()),
+                    "must be [" + xt.size(0) + ", " + config.embedDim() + "]");
+        }
+        return cond;
     }
 
     private DiffusionOutput run(INDArray xt, INDArray t, Conditioning c) {
