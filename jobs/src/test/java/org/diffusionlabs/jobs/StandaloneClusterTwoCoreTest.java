@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (the {@code DiffusionTrainer} estimator), {@code sample --master} from that run ({@code DiffusionModel.transform}),
  * and the DataFrame transforms {@code NormalizeImages} + {@code RandomDiffusionStepsTransformer}. The 1-core
  * workers of {@link StandaloneClusterFaultTest} never apply those settings, which is how a task failing with
- * "ND4J is probably missing dependencies" on every multi-core executor went unseen. Slow: ~1 min.
+ * "ND4J is probably missing dependencies" on every multi-core executor went unseen. Slow: 60–90 s.
  */
 @Tag("slow")
 class StandaloneClusterTwoCoreTest {
