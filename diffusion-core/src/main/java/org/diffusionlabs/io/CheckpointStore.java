@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.diffusionlabs.nd.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,33 +17,60 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Checkpoints as directories {@code step-<N>/} under a {@link Storage} root. Every file is written first and the
- * {@code manifest.json} (sizes and SHA-256 of every file) last: a checkpoint counts only when its manifest exists and
- * every file matches it, so a crash during a save can never produce a "latest" that does not load. After a save,
- * only then, checkpoints beyond the newest {@code keepLast} are deleted. {@link #latest} walks back from the newest
- * step, reporting each incomplete or corrupted checkpoint by name and skipping it.
+ * {@code manifest.json} (sizes and SHA-256 of every file) last: a checkpoint counts only when it <em>verifies</em> —
+ * its manifest exists, names only plain files (and every required one), and every file matches it, JSON files
+ * parsing as JSON. Every decision goes by verified checkpoints only: {@link #latest} walks back from the newest step
+ * and reports each one that does not verify (a WARN log naming the directory and the reason, and to the caller);
+ * {@link #isValid} says whether a step is saved; pruning keeps the newest {@code keepLast} verified checkpoints and
+ * always the one just saved. A directory already holding the step being saved (an interrupted or corrupted save) is
+ * moved aside and deleted only once the new save verifies; if the new save fails, it is put back.
  */
 public final class CheckpointStore {
     /** Name of the manifest file inside a checkpoint directory. */
     public static final String MANIFEST = "manifest.json";
     static final String FORMAT = "diffusion-labs-checkpoint/1";
     private static final String PREFIX = "step-";
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*\\.(safetensors|json)");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     private final Storage storage;
     private final int keepLast;
+    private final Set<String> required;
+    private final Set<Long> verified = new HashSet<>(); // steps this store wrote or read back and found intact
 
-    /** @param keepLast how many complete checkpoints to keep (>= 1) */
+    /** @param keepLast how many verified checkpoints to keep (>= 1) */
     public CheckpointStore(Storage storage, int keepLast) {
+        this(storage, keepLast, Set.of());
+    }
+
+    /**
+     * @param keepLast how many verified checkpoints to keep (>= 1)
+     * @param required files every checkpoint must hold to count (e.g. the model weights)
+     */
+    public CheckpointStore(Storage storage, int keepLast, Set<String> required) {
         this.storage = Checks.notNull(storage, "CheckpointStore", "storage");
         this.keepLast = Checks.positive(keepLast, "CheckpointStore", "keepLast");
+        this.required = Set.copyOf(Checks.notNull(required, "CheckpointStore", "required"));
+    }
+
+    /** A store over the same storage and keep-last count that also requires {@code files} in every checkpoint. */
+    public CheckpointStore requiring(Set<String> files) {
+        Set<String> all = new HashSet<>(required);
+        all.addAll(files);
+        return new CheckpointStore(storage, keepLast, all);
     }
 
     /** The directory name of a step's checkpoint. */
@@ -49,10 +78,41 @@ public final class CheckpointStore {
         return PREFIX + step;
     }
 
-    /** Writes a checkpoint (files, then the manifest), then prunes old ones; returns its directory name. */
+    /**
+     * Writes a checkpoint (files, then the manifest), reads it back to verify it, then prunes old ones; returns its
+     * directory name. An existing directory of the same step is moved aside first and deleted only after the new
+     * checkpoint verifies; when the save fails, the new partial directory is removed and the old one put back.
+     */
     public String save(Checkpoint cp) throws IOException {
         String dir = directory(cp.step());
-        storage.delete(dir + "/" + MANIFEST); // an earlier checkpoint of this step is invalid from here on
+        verified.remove(cp.step());
+        String aside = null;
+        if (storage.exists(dir)) {
+            aside = dir + ".replaced-" + System.currentTimeMillis();
+            storage.rename(dir, aside);
+        }
+        try {
+            write(cp, dir);
+            read(cp.step(), false);
+        } catch (IOException | RuntimeException e) {
+            if (aside != null) {
+                try {
+                    storage.delete(dir);
+                    storage.rename(aside, dir);
+                } catch (IOException | RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
+        }
+        if (aside != null) {
+            storage.delete(aside);
+        }
+        prune(cp.step());
+        return dir;
+    }
+
+    private void write(Checkpoint cp, String dir) throws IOException {
         ObjectNode files = JSON.createObjectNode();
         for (Map.Entry<String, Map<String, INDArray>> e : cp.tensorFiles().entrySet()) {
             MessageDigest digest = sha256();
@@ -73,8 +133,6 @@ public final class CheckpointStore {
         try (OutputStream out = storage.create(dir + "/" + MANIFEST)) {
             out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
         }
-        prune(cp.step());
-        return dir;
     }
 
     private void record(ObjectNode files, String name, String dir, MessageDigest digest) throws IOException {
@@ -99,23 +157,50 @@ public final class CheckpointStore {
     }
 
     /**
-     * The newest checkpoint that loads and matches its manifest; every newer one that does not is reported to
-     * {@code skipped} with the reason (naming the directory and file) and passed over.
+     * The newest checkpoint that verifies. Every newer one that does not — whatever the failure: incomplete,
+     * corrupted, an unsafe or missing file, unreadable JSON, a storage error — is logged as a WARN naming its
+     * location and the reason, reported to {@code skipped} ("step-N: reason"), and passed over.
      */
     public Optional<Checkpoint> latest(Consumer<String> skipped) throws IOException {
         List<Long> steps = steps();
         for (int i = steps.size() - 1; i >= 0; i--) {
+            String dir = directory(steps.get(i));
             try {
                 return Optional.of(load(steps.get(i)));
-            } catch (CorruptCheckpointException e) {
-                skipped.accept(e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                String reason = e instanceof CorruptCheckpointException c ? c.reason()
+                        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                LOG.warn("skipping checkpoint {}: {}", storage.location(dir), reason);
+                skipped.accept(dir + ": " + reason);
             }
         }
         return Optional.empty();
     }
 
-    /** Loads one checkpoint, verifying every file's size and SHA-256 against the manifest. */
+    /**
+     * Whether the checkpoint of {@code step} exists and verifies. A step this store saved or read back intact is
+     * remembered (so pruning does not re-read every kept checkpoint at each save): the store assumes that nothing
+     * else changes its directories while it is in use.
+     */
+    public boolean isValid(long step) {
+        if (verified.contains(step)) {
+            return true;
+        }
+        try {
+            read(step, false);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Loads one checkpoint, verifying it; a {@link CorruptCheckpointException} names what is wrong. */
     public Checkpoint load(long step) throws IOException {
+        return read(step, true);
+    }
+
+    /** Verifies a checkpoint and, with {@code keep}, returns its contents (else null: only hashed, not parsed). */
+    private Checkpoint read(long step, boolean keep) throws IOException {
         String dir = directory(step);
         if (!storage.exists(dir + "/" + MANIFEST)) {
             throw new CorruptCheckpointException(dir, "no " + MANIFEST + " (the save did not finish)");
@@ -130,6 +215,18 @@ public final class CheckpointStore {
                 || !manifest.path("files").isObject()) {
             throw new CorruptCheckpointException(dir, MANIFEST + " is not a " + FORMAT + " manifest for step " + step);
         }
+        for (var names = manifest.get("files").fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!PLAIN_NAME.matcher(name).matches()) {
+                throw new CorruptCheckpointException(dir, MANIFEST + " lists the unsafe file name '" + name
+                        + "' (only plain *.safetensors and *.json names)");
+            }
+        }
+        for (String name : required) {
+            if (!manifest.get("files").has(name)) {
+                throw new CorruptCheckpointException(dir, MANIFEST + " lists no " + name);
+            }
+        }
         Map<String, Map<String, INDArray>> tensors = new LinkedHashMap<>();
         Map<String, String> json = new LinkedHashMap<>();
         for (var it = manifest.get("files").fields(); it.hasNext(); ) {
@@ -142,11 +239,14 @@ public final class CheckpointStore {
             if (storage.length(path) != bytes) {
                 throw new CorruptCheckpointException(dir, f.getKey() + " has " + storage.length(path) + " bytes, the manifest says " + bytes);
             }
+            String text = null;
             try (DigestInputStream in = new DigestInputStream(storage.open(path), sha256())) {
-                if (f.getKey().endsWith(".safetensors")) {
+                if (!f.getKey().endsWith(".safetensors")) {
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                } else if (keep) {
                     tensors.put(f.getKey(), Safetensors.read(in, bytes));
                 } else {
-                    json.put(f.getKey(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    in.transferTo(OutputStream.nullOutputStream());
                 }
                 String actual = HexFormat.of().formatHex(in.getMessageDigest().digest());
                 if (!actual.equals(f.getValue().path("sha256").asText())) {
@@ -155,22 +255,47 @@ public final class CheckpointStore {
             } catch (MalformedSafetensorsException e) {
                 throw new CorruptCheckpointException(dir, f.getKey() + ": " + e.getMessage(), e);
             }
-        }
-        return new Checkpoint(step, tensors, json);
-    }
-
-    /** Deletes complete checkpoints beyond the newest {@code keepLast}, and incomplete ones older than {@code saved}. */
-    private void prune(long saved) throws IOException {
-        List<Long> complete = new ArrayList<>();
-        for (long s : steps()) {
-            if (storage.exists(directory(s) + "/" + MANIFEST)) {
-                complete.add(s);
-            } else if (s < saved) {
-                storage.delete(directory(s));
+            if (text != null) {
+                json.put(f.getKey(), requireJson(dir, f.getKey(), text));
             }
         }
-        for (int i = 0; i < complete.size() - keepLast; i++) {
-            storage.delete(directory(complete.get(i)));
+        verified.add(step);
+        return keep ? new Checkpoint(step, tensors, json) : null;
+    }
+
+    private static String requireJson(String dir, String name, String text) throws CorruptCheckpointException {
+        try {
+            JsonNode node = JSON.readTree(text);
+            if (node == null || node.isMissingNode()) {
+                throw new CorruptCheckpointException(dir, name + " is empty, not JSON");
+            }
+            return text;
+        } catch (IOException e) {
+            throw new CorruptCheckpointException(dir, name + " is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Keeps the newest {@code keepLast} verified checkpoints and {@code saved}; deletes every other verified one, and
+     * directories that do not verify only when older than everything kept (a newer one is left for inspection, and
+     * {@link #latest} keeps reporting it).
+     */
+    private void prune(long saved) throws IOException {
+        List<Long> steps = steps();
+        List<Long> valid = new ArrayList<>();
+        for (long s : steps) {
+            if (s == saved || isValid(s)) {
+                valid.add(s);
+            }
+        }
+        Set<Long> keep = new HashSet<>(valid.subList(Math.max(0, valid.size() - keepLast), valid.size()));
+        keep.add(saved);
+        long oldestKept = Collections.min(keep);
+        for (long s : steps) {
+            if (!keep.contains(s) && (valid.contains(s) || s < oldestKept)) {
+                storage.delete(directory(s));
+                verified.remove(s);
+            }
         }
     }
 

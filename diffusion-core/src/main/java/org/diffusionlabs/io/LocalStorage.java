@@ -76,6 +76,13 @@ public final class LocalStorage extends AbstractStorage {
         return true;
     }
 
+    /** One atomic rename that replaces the target (POSIX rename). */
+    @Override
+    public void replace(String from, String to) throws IOException {
+        createParent(to);
+        Files.move(resolve(from), resolve(to), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
     @Override
     public void delete(String path) throws IOException {
         Path p = resolve(path);

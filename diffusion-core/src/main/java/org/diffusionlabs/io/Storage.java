@@ -38,4 +38,47 @@ public interface Storage {
 
     /** Deletes a file or a directory tree; no error when absent. */
     void delete(String path) throws IOException;
+
+    /**
+     * Renames the file {@code from} over the file {@code to}, which may exist. By default an existing target is
+     * moved aside first and deleted only once the new file is in place (put back if the rename fails), so at every
+     * moment the old or the new content exists; file systems that can replace in one atomic rename override this.
+     */
+    default void replace(String from, String to) throws IOException {
+        if (!exists(to)) {
+            rename(from, to);
+            return;
+        }
+        String aside = hiddenSibling(to, ".old-");
+        rename(to, aside);
+        try {
+            rename(from, to);
+        } catch (IOException | RuntimeException e) {
+            rename(aside, to);
+            throw e;
+        }
+        delete(aside);
+    }
+
+    /**
+     * Writes a whole file atomically: to a hidden temporary sibling first, then {@link #replace}d over {@code path},
+     * so neither a crash nor a reader ever sees a partial file under the final name.
+     */
+    default void write(String path, byte[] content) throws IOException {
+        String tmp = hiddenSibling(path, ".tmp-");
+        try {
+            try (OutputStream out = create(tmp)) {
+                out.write(content);
+            }
+            replace(tmp, path);
+        } finally {
+            delete(tmp);
+        }
+    }
+
+    /** {@code dir/.name<tag><nanos>} for {@code dir/name}: a temporary name beside a file that listings skip. */
+    private static String hiddenSibling(String path, String tag) {
+        int slash = path.lastIndexOf('/');
+        return path.substring(0, slash + 1) + "." + path.substring(slash + 1) + tag + System.nanoTime();
+    }
 }

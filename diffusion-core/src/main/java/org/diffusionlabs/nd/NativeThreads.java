@@ -1,7 +1,6 @@
 package org.diffusionlabs.nd;
 
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Thread counts of the two native thread pools under ND4J: OpenMP (libnd4j's element-wise ops, oneDNN's kernels)
@@ -9,7 +8,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * {@code sched_yield} between calls, and ND4J sizes it to all cores at start-up. When two trainers share a JVM (two
  * Spark tasks of one executor), their gemm calls contend for that pool and its spinning workers steal the cores the
  * other task computes on: measured on 2 cores, two concurrent batch-16 training streams gave 23 img/s with the
- * default pool and 34 img/s with one BLAS thread (docs/spark.md, "Executors").
+ * default pool and 34 img/s with one BLAS thread (docs/spark.md, "Executors"). Any of these may be a JVM's first ND4J
+ * call (a fresh executor's first task): the backend is loaded first ({@link NativeBackend}).
  */
 public final class NativeThreads {
     private NativeThreads() {}
@@ -17,12 +17,12 @@ public final class NativeThreads {
     /** OpenMP threads of the parallel regions the calling thread starts (OpenMP keeps this setting per thread). */
     public static void setOmpThreadsOfCurrentThread(int threads) {
         Checks.positive(threads, "NativeThreads", "threads");
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        NativeBackend.ops().setOmpNumThreads(threads);
     }
 
     /** OpenMP threads the calling thread's parallel regions use. */
     public static int ompThreadsOfCurrentThread() {
-        return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+        return NativeBackend.ops().ompGetMaxThreads();
     }
 
     /** Threads of the process-wide OpenBLAS pool. */

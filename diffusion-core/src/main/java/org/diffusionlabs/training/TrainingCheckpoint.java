@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.diffusionlabs.io.Checkpoint;
+import org.diffusionlabs.io.CheckpointStore;
+import org.diffusionlabs.io.Storage;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Converts a training run's complete state to a {@link Checkpoint} and back: {@code model.safetensors} (the U-Net
@@ -27,9 +30,16 @@ public final class TrainingCheckpoint {
     public static final String OPTIMIZER = "optimizer.safetensors";
     public static final String CONFIG = "config.json";
     public static final String METADATA = "metadata.json";
+    /** The files without which a checkpoint cannot be resumed or sampled from (the EMA file exists only with an EMA). */
+    public static final Set<String> REQUIRED = Set.of(MODEL, EXTRA, OPTIMIZER, CONFIG, METADATA);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TrainingCheckpoint() {}
+
+    /** A store of training checkpoints: one missing a {@link #REQUIRED} file does not count (resume falls back). */
+    public static CheckpointStore store(Storage storage, int keepLast) {
+        return new CheckpointStore(storage, keepLast, REQUIRED);
+    }
 
     /** Captures the run after {@code state.step} steps. */
     public static Checkpoint capture(TrainStep step, Ema ema, Trainer.State state, String configJson,

@@ -25,7 +25,7 @@ class CheckpointStoreTest {
     @TempDir
     Path root;
 
-    private static Checkpoint checkpoint(long step) {
+    static Checkpoint checkpoint(long step) {
         Map<String, INDArray> model = new LinkedHashMap<>();
         model.put("down.0._module_list.0.weight", Nd4j.linspace(1, 2 * 3 * 9, 54).reshape(2, 3, 3, 3).castTo(
                 org.nd4j.linalg.api.buffer.DataType.FLOAT).addi(step));
@@ -107,7 +107,7 @@ class CheckpointStoreTest {
     }
 
     /** A storage whose writes fail after a number of bytes, like a full disk or a killed process. */
-    private static final class FailingStorage implements Storage {
+    static final class FailingStorage implements Storage {
         private final Storage inner;
         private long budget;
 

@@ -232,9 +232,12 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
         return this;
     }
 
-    /** Where checkpoints go; with {@code resumeLatest}, training continues from the newest valid one there. */
+    /**
+     * Where checkpoints go; with {@code resumeLatest}, training continues from the newest valid one there (each
+     * newer one that does not verify, or lacks a {@link TrainingCheckpoint#REQUIRED} file, is skipped with a WARN).
+     */
     public DiffusionTrainer setCheckpoints(CheckpointStore store, boolean resumeLatest) {
-        this.checkpoints = store;
+        this.checkpoints = store == null ? null : store.requiring(TrainingCheckpoint.REQUIRED);
         this.resume = resumeLatest;
         return this;
     }
@@ -315,7 +318,7 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
         TrainingSpec.Built model = spec.withThreads(1).build(); // the driver only holds state; tasks train
         long step = 0;
         if (checkpoints != null && resume) {
-            Optional<Checkpoint> latest = checkpoints.latest(m -> { });
+            Optional<Checkpoint> latest = checkpoints.latest(m -> { }); // the store logs each skipped one
             if (latest.isPresent()) {
                 step = TrainingCheckpoint.restore(latest.get(), model.step(), model.ema()).step;
             }
@@ -323,7 +326,6 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
         String json = configJson != null ? configJson : spec.json();
         int first = sizes.isEmpty() ? 1 : (int) Math.max(1, sizes.get(0));
         int[] rejected = {0};
-        long[] lastSaved = {-1};
         SparkTrainer.Listener wrapped = new SparkTrainer.Listener() {
             @Override
             public void onStep(long s, Map<String, Double> losses, double lr, double seconds) {
@@ -345,15 +347,13 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
             public void onCheckpoint(long s) {
                 if (checkpoints != null) {
                     save(model, s, first, json);
-                    lastSaved[0] = s;
                 }
                 listener.onCheckpoint(s);
             }
         };
         listener.onStart(model, step);
         long end = new SparkTrainer(spec, config, getImageSize()).run(rows, model, step, getMaxSteps(), wrapped);
-        if (checkpoints != null && lastSaved[0] != end && (checkpoints.steps().isEmpty()
-                || checkpoints.steps().get(checkpoints.steps().size() - 1) != end)) {
+        if (checkpoints != null && !checkpoints.isValid(end)) { // a partial or corrupt directory of it is redone
             save(model, end, first, json);
             listener.onCheckpoint(end);
         }

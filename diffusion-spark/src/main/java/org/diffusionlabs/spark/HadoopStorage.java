@@ -99,6 +99,18 @@ public final class HadoopStorage extends AbstractStorage {
         return fs.rename(resolve(from), resolve(to));
     }
 
+    /** On the local file system one rename replaces the target atomically; elsewhere the target is moved aside first. */
+    @Override
+    public void replace(String from, String to) throws IOException {
+        if (fs instanceof org.apache.hadoop.fs.RawLocalFileSystem && !isDirectory(to)) {
+            createParent(to);
+            if (fs.rename(resolve(from), resolve(to))) {
+                return;
+            }
+        }
+        super.replace(from, to);
+    }
+
     @Override
     public void delete(String path) throws IOException {
         fs.delete(resolve(path), true);

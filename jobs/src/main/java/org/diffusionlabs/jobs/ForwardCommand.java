@@ -50,7 +50,8 @@ public final class ForwardCommand extends OptionCommand {
                 + "input under its embed_name ([b, embed_dim]). The output holds 'prediction' and, when the variance is\n"
                 + "predicted, 'variance_value'. With --guidance G the U-Net runs inside classifier-free guidance whose\n"
                 + "null embedding is read from A (train_unconditional_embedding.<name>, eval_unconditional_embedding.<name>),\n"
-                + "and 'prediction' is (1+G)*cond - G*uncond. Paths may be local or any Hadoop file system URI.";
+                + "and 'prediction' is (1+G)*cond - G*uncond. Paths may be local or any Hadoop file system URI;\n"
+                + "O must not name one of the input files (refused: an output never replaces an input).";
     }
 
     @Override
@@ -80,6 +81,12 @@ public final class ForwardCommand extends OptionCommand {
             throw new UsageException("option --guidance must be finite, got " + guidance);
         }
         try {
+            Map<String, String> inputs = new LinkedHashMap<>();
+            inputs.put("unet-config", configPath);
+            inputs.put("weights", weightsPath);
+            inputs.put("inputs", inputsPath);
+            inputs.put("adapter-weights", adapterPath.orElse(null));
+            HadoopFiles.requireNotAnInput("output", outputPath, inputs);
             AdmUNetConfig config = AdmUnetKwargs.parse(HadoopFiles.readText(configPath), configPath);
             AdmUNet unet = AdmUNet.create(config, new Rng(0));
             Map<String, INDArray> weights = HadoopFiles.readSafetensors(weightsPath);

@@ -80,6 +80,42 @@ public final class HadoopFiles {
         }
     }
 
+    /**
+     * Refuses an output location that names one of a command's inputs (option name → location; absent ones are
+     * skipped), so an output never replaces what the command reads: the same location once made absolute and
+     * normalised, or on the local disk the same existing file through a link.
+     */
+    static void requireNotAnInput(String outputOption, String output, Map<String, String> inputs)
+            throws IOException, UsageException {
+        for (Map.Entry<String, String> in : inputs.entrySet()) {
+            if (in.getValue() != null && sameFile(output, in.getValue())) {
+                throw new UsageException("option --" + outputOption + " " + output + " names the same file as --"
+                        + in.getKey() + " " + in.getValue() + ": an output never replaces an input; choose another --"
+                        + outputOption);
+            }
+        }
+    }
+
+    /** Whether two locations are the same file or directory (see {@link #requireNotAnInput}). */
+    static boolean sameFile(String a, String b) throws IOException {
+        Path pa = qualified(a);
+        Path pb = qualified(b);
+        if (pa.equals(pb)) {
+            return true;
+        }
+        if (!"file".equals(pa.toUri().getScheme()) || !"file".equals(pb.toUri().getScheme())) {
+            return false;
+        }
+        java.nio.file.Path la = java.nio.file.Paths.get(pa.toUri());
+        java.nio.file.Path lb = java.nio.file.Paths.get(pb.toUri());
+        return java.nio.file.Files.exists(la) && java.nio.file.Files.exists(lb) && java.nio.file.Files.isSameFile(la, lb);
+    }
+
+    private static Path qualified(String location) throws IOException {
+        Path p = path(location);
+        return fs(p).makeQualified(p);
+    }
+
     private static long status(FileSystem fs, Path p) throws IOException {
         try {
             return fs.getFileStatus(p).getLen();

@@ -4,7 +4,6 @@ import org.diffusionlabs.spark.HadoopStorage;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.diffusionlabs.io.Checkpoint;
-import org.diffusionlabs.io.CheckpointStore;
 import org.diffusionlabs.models.Conditioning;
 import org.diffusionlabs.nd.Rng;
 import org.diffusionlabs.predictors.Predictor;
@@ -20,7 +19,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -96,12 +94,20 @@ public final class SampleCommand extends OptionCommand {
         }
         String run = args.required("checkpoint");
         String dir = args.required("out");
+        Map<String, String> inputs = new LinkedHashMap<>();
+        inputs.put("checkpoint", run);
+        inputs.put("conditions", args.string("conditions").orElse(null));
+        try {
+            HadoopFiles.requireNotAnInput("out", dir, inputs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
         String weights = args.string("weights").orElse("ema");
         if (!weights.equals("ema") && !weights.equals("model")) {
             throw new UsageException("option --weights must be ema or model, got '" + weights + "'");
         }
         try {
-            Checkpoint cp = new CheckpointStore(new HadoopStorage(run + "/checkpoints"), Integer.MAX_VALUE)
+            Checkpoint cp = TrainingCheckpoint.store(new HadoopStorage(run + "/checkpoints"), Integer.MAX_VALUE)
                     .latest(m -> err.println("skipping checkpoint " + m))
                     .orElseThrow(() -> new IllegalArgumentException(run + "/checkpoints: no valid checkpoint"));
             Config config = ConfigFactory.parseString(cp.jsonFiles().get(TrainingCheckpoint.CONFIG))
@@ -242,12 +248,9 @@ public final class SampleCommand extends OptionCommand {
     private static void write(String dir, INDArray images, int perLabel) throws IOException {
         HadoopStorage storage = new HadoopStorage(dir);
         for (int i = 0; i < images.size(0); i++) {
-            try (OutputStream o = storage.create((i / perLabel) + "/" + (i % perLabel) + ".png")) {
-                o.write(PngImages.png(images.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i))));
-            }
+            storage.write((i / perLabel) + "/" + (i % perLabel) + ".png",
+                    PngImages.png(images.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i))));
         }
-        try (OutputStream o = storage.create("grid.png")) {
-            o.write(PngImages.grid(images, perLabel, 2));
-        }
+        storage.write("grid.png", PngImages.grid(images, perLabel, 2));
     }
 }

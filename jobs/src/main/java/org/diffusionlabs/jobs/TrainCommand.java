@@ -15,7 +15,6 @@ import org.diffusionlabs.training.TrainingGraph;
 
 import java.awt.AWTError;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +29,10 @@ import java.util.Optional;
  * {@code conf/mnist.conf}, the embedded MNIST digits) on one machine, with a progress line on stderr, a metrics log
  * ({@code RUN/metrics.jsonl}), a loss curve ({@code RUN/loss.png}, redrawn at every checkpoint), sample grids from
  * the EMA weights ({@code RUN/samples/step-<N>.png}), checkpoints {@code RUN/checkpoints/step-<N>/} (manifest written
- * last, keep-last-k) and resume from the newest valid checkpoint. Every location goes through Hadoop's FileSystem.
+ * last, keep-last-k valid ones) and resume from the newest valid checkpoint. Every location goes through Hadoop's
+ * FileSystem. A user's data is never replaced unasked: a directory holding a run needs {@code --resume} or
+ * {@code --overwrite}, a resume under other data or model settings needs {@code --allow-config-change}, and every
+ * file of the run is written under a temporary name first.
  */
 public final class TrainCommand extends OptionCommand {
     @Override
@@ -45,7 +47,8 @@ public final class TrainCommand extends OptionCommand {
 
     @Override
     protected String synopsis() {
-        return "[--config C.conf] --out RUN [--max-steps N] [--max-minutes M] [--seed S] [--resume latest]\n"
+        return "[--config C.conf] --out RUN [--max-steps N] [--max-minutes M] [--seed S]\n"
+                + "       [--resume latest [--allow-config-change] | --overwrite]\n"
                 + "       [--master local[N]|spark://HOST:PORT|yarn [--partitions P] [--averaging-frequency K]] [--set key=value ...]";
     }
 
@@ -55,7 +58,12 @@ public final class TrainCommand extends OptionCommand {
                 + "key (repeatable); unknown keys are errors. Checkpoints go to RUN/checkpoints/step-<N>/ (model.safetensors\n"
                 + "holds the U-Net under the PyTorch state-dict names), metrics to RUN/metrics.jsonl and RUN/loss.png,\n"
                 + "sample grids every train.sample_every steps to RUN/samples/step-<N>.png, the resolved configuration\n"
-                + "to RUN/config.json. --resume latest continues from the newest valid checkpoint.\n"
+                + "to RUN/config.json. --resume latest continues from the newest valid checkpoint (a corrupt or\n"
+                + "incomplete one is skipped with a warning) and cuts RUN/metrics.jsonl back to its step. A RUN that\n"
+                + "already holds a run is refused unless --resume latest continues it or --overwrite replaces it; a resume\n"
+                + "whose data, model, diffusion, guidance, optimizer, ema or train settings (other than run length,\n"
+                + "reporting and threads) differ from the checkpoint's is refused, naming the keys, unless\n"
+                + "--allow-config-change.\n"
                 + "Training images: data.source = mnist-embedded, an IDX file, an image folder or Parquet (any Hadoop\n"
                 + "location; see conf/mnist.conf); images skipped under data.on_invalid = skip are counted on stderr.\n"
                 + "With --master (or under spark-submit, which sets spark.master) the same run trains on Spark by parameter\n"
@@ -74,6 +82,9 @@ public final class TrainCommand extends OptionCommand {
                 Option.valued("max-minutes", "M", "stop after M minutes, with a checkpoint (train.max_minutes)"),
                 Option.valued("seed", "S", "random seed (train.seed)"),
                 Option.valued("resume", "latest", "continue from the newest valid checkpoint of RUN"),
+                Option.flag("allow-config-change", "with --resume: continue even though the data or model settings differ "
+                        + "from the checkpoint's"),
+                Option.flag("overwrite", "replace the run already in RUN (its checkpoints, metrics, config, plots)"),
                 Option.valued("master", "M", "train on Spark: local[N], spark://HOST:PORT, yarn, ... (default: spark.master "
                         + "under spark-submit, else one machine without Spark)"),
                 Option.valued("partitions", "P", "Spark: data partitions = model replicas (spark.partitions)"),
@@ -100,16 +111,52 @@ public final class TrainCommand extends OptionCommand {
         if (resume.isPresent() && !resume.get().equals("latest")) {
             throw new UsageException("option --resume takes 'latest', got '" + resume.get() + "'");
         }
-        Config config = JobConfigs.load("mnist.conf", args.string("config").orElse(null), overrides);
-        TrainRecipe recipe = new TrainRecipe(config);
+        boolean overwrite = args.flag("overwrite");
+        if (resume.isPresent() && overwrite) {
+            throw new UsageException("options --resume and --overwrite exclude each other: continue the run in " + run
+                    + " or replace it");
+        }
+        if (args.flag("allow-config-change") && resume.isEmpty()) {
+            throw new UsageException("option --allow-config-change needs --resume latest");
+        }
         try {
-            return train(recipe, run, resume.isPresent(), master, err);
+            HadoopStorage runDir = new HadoopStorage(run);
+            RunDirectory.check(runDir, run, resume.isPresent(), overwrite);
+            Config config = JobConfigs.load("mnist.conf", args.string("config").orElse(null), overrides);
+            TrainRecipe recipe = new TrainRecipe(config);
+            CheckpointStore store = TrainingCheckpoint.store(new HadoopStorage(run + "/checkpoints"),
+                    config.getInt("train.keep_last"));
+            Optional<Checkpoint> from = Optional.empty();
+            if (resume.isPresent()) {
+                from = store.latest(msg -> err.println("skipping checkpoint " + msg));
+                if (from.isPresent()) {
+                    checkSettings(from.get(), recipe, run, args.flag("allow-config-change"), err);
+                }
+            }
+            return train(recipe, run, runDir, store, resume.isPresent(), from, overwrite, master, err);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
-    private static int train(TrainRecipe recipe, String run, boolean resume, String master, PrintStream err)
+    /** Refuses a resume whose settings differ from the checkpoint's ({@link ConfigChanges}) unless allowed. */
+    private static void checkSettings(Checkpoint cp, TrainRecipe recipe, String run, boolean allowed, PrintStream err)
+            throws UsageException {
+        List<String> changed = ConfigChanges.between(cp.jsonFiles().get(TrainingCheckpoint.CONFIG), recipe.json());
+        if (changed.isEmpty()) {
+            return;
+        }
+        String where = run + "/checkpoints/" + CheckpointStore.directory(cp.step());
+        if (!allowed) {
+            throw new UsageException("--resume latest: " + where + " was trained with other settings: "
+                    + String.join(", ", changed) + "; resume with the checkpoint's settings, or pass "
+                    + "--allow-config-change to continue under the new ones");
+        }
+        err.println("note: resuming " + where + " with changed settings (--allow-config-change): " + String.join(", ", changed));
+    }
+
+    private static int train(TrainRecipe recipe, String run, HadoopStorage runDir, CheckpointStore store, boolean resume,
+                             Optional<Checkpoint> from, boolean overwrite, String master, PrintStream err)
             throws IOException {
         Config c = recipe.config;
         DataSource.Loaded loaded = recipe.trainingData();
@@ -120,18 +167,24 @@ public final class TrainCommand extends OptionCommand {
                     loaded.skippedExamples().size());
             loaded.skippedExamples().forEach(m -> err.println("  " + m));
         }
-        HadoopStorage runDir = new HadoopStorage(run);
-        CheckpointStore store = new CheckpointStore(new HadoopStorage(run + "/checkpoints"), c.getInt("train.keep_last"));
-        write(runDir, "config.json", recipe.json());
+        if (overwrite) {
+            List<String> removed = RunDirectory.clear(runDir);
+            if (!removed.isEmpty()) {
+                err.println("--overwrite: removed the previous run's " + String.join(", ", removed) + " from " + run);
+            }
+        }
+        runDir.write("config.json", recipe.json().getBytes(StandardCharsets.UTF_8));
         double minutes = c.getDouble("train.max_minutes");
         long deadline = minutes > 0 ? System.nanoTime() + (long) (minutes * 60e9) : Long.MAX_VALUE;
-        RunLog log = new RunLog(recipe, run, runDir, new MetricsLog(runDir, "metrics.jsonl", resume), deadline, err);
+        MetricsLog metrics = resume ? MetricsLog.resumed(runDir, "metrics.jsonl", from.map(Checkpoint::step).orElse(0L))
+                : new MetricsLog(runDir, "metrics.jsonl");
+        RunLog log = new RunLog(recipe, run, runDir, metrics, deadline, err);
         if (master != null && recipe.threads > 1) {
             err.println("note: train.threads = " + recipe.threads + " applies to the single machine; Spark tasks each train "
                     + "on one thread set (spark.task.cpus)");
         }
         long end = master != null ? SparkTrain.run(recipe, data, run, store, resume, master, log)
-                : trainLocally(recipe, data, run, store, resume, log);
+                : trainLocally(recipe, data, run, store, resume, from, log);
         log.progress.done();
         log.plot();
         if (log.samples.enabled() && !log.samples.written(end)) {
@@ -150,7 +203,7 @@ public final class TrainCommand extends OptionCommand {
 
     /** The single-machine loop ({@link Trainer}) of the run's {@link TrainingSpec}; returns the step reached. */
     private static long trainLocally(TrainRecipe recipe, LabeledImages data, String run, CheckpointStore store,
-                                     boolean resume, RunLog log) throws IOException {
+                                     boolean resume, Optional<Checkpoint> from, RunLog log) throws IOException {
         PrintStream err = log.err;
         TrainingSpec spec = recipe.training();
         try (TrainingSpec.Built built = spec.build()) {
@@ -160,11 +213,10 @@ public final class TrainCommand extends OptionCommand {
             Trainer trainer = spec.trainer(built, data, spec.batch());
             Trainer.State state = Trainer.State.start(spec.seed(), data.size());
             if (resume) {
-                Optional<Checkpoint> latest = store.latest(msg -> err.println("skipping checkpoint " + msg));
-                if (latest.isEmpty()) {
+                if (from.isEmpty()) {
                     err.println("no valid checkpoint under " + run + "/checkpoints: starting from step 0");
                 } else {
-                    state = TrainingCheckpoint.restore(latest.get(), step, ema);
+                    state = TrainingCheckpoint.restore(from.get(), step, ema);
                     err.printf("resumed from %s/checkpoints/%s%n", run, CheckpointStore.directory(state.step));
                 }
             }
@@ -196,7 +248,7 @@ public final class TrainCommand extends OptionCommand {
         };
         current[0] = trainer.run(state, c.getLong("train.max_steps"), log.deadline, c.getInt("train.checkpoint_every"),
                 listener);
-        if (store.steps().isEmpty() || store.steps().get(store.steps().size() - 1) != current[0].step) {
+        if (!store.isValid(current[0].step)) { // not yet saved, or a partial or corrupt directory of it: save afresh
             save(store, step, ema, current[0], recipe, log.metrics, err);
         }
         return current[0].step;
@@ -264,8 +316,8 @@ public final class TrainCommand extends OptionCommand {
          * skipped.
          */
         void plot() {
-            try (OutputStream o = runDir.create("loss.png")) {
-                o.write(LossCurvePlot.png(metrics.rows(), name));
+            try {
+                runDir.write("loss.png", LossCurvePlot.png(metrics.rows(), name));
             } catch (IOException | RuntimeException | LinkageError | AWTError | InternalError e) {
                 err.printf("%nloss.png not written: %s%n", e);
             }
@@ -290,12 +342,6 @@ public final class TrainCommand extends OptionCommand {
             err.printf("%ncheckpoint %s written%n", dir);
         } catch (IOException e) {
             throw new UncheckedIOException("checkpoint at step " + state.step + ": " + e.getMessage(), e);
-        }
-    }
-
-    static void write(HadoopStorage dir, String name, String text) throws IOException {
-        try (OutputStream o = dir.create(name)) {
-            o.write(text.getBytes(StandardCharsets.UTF_8));
         }
     }
 

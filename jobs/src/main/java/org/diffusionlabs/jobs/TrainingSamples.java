@@ -8,7 +8,6 @@ import org.diffusionlabs.training.TrainingGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -66,9 +65,7 @@ final class TrainingSamples {
         }
         SampleCommand.load(model, emaWeights(graph, ema));
         INDArray images = SampleCommand.generate(model, recipe, sampler, perLabel, seed, null);
-        try (OutputStream o = runDir.create(path(step))) {
-            o.write(PngImages.grid(images, perLabel, 2));
-        }
+        runDir.write(path(step), PngImages.grid(images, perLabel, 2)); // atomically: never a partial grid
         return path(step);
     }
 

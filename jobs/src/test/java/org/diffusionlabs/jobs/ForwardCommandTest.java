@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,22 @@ class ForwardCommandTest {
                 "--inputs", "i", "--output", "o");
         assertEquals(1, missing.code(), missing::toString);
         assertTrue(missing.err().contains("nope.json"), missing.err());
+    }
+
+    /** Issue 15 (d): an output naming an input file is refused before anything is written; the input stays. */
+    @Test
+    void anOutputNamingAnInputIsRefusedAndTheInputKept() throws IOException {
+        run(TinyGolden.weights(), inputs());
+        Path w = dir.resolve("weights.safetensors");
+        byte[] before = Files.readAllBytes(w);
+        for (String input : new String[] {"weights.safetensors", "inputs.safetensors", "config.json"}) {
+            Cli.Result r = Cli.run("forward", "--unet-config", dir.resolve("config.json").toString(), "--weights",
+                    w.toString(), "--inputs", dir.resolve("inputs.safetensors").toString(), "--output",
+                    dir.resolve("sub/../" + input).toString());
+            assertEquals(2, r.code(), r::toString);
+            assertTrue(r.err().contains("--output") && r.err().contains(input), r.err());
+        }
+        assertArrayEquals(before, Files.readAllBytes(w));
     }
 
     private Map<String, INDArray> inputs() {

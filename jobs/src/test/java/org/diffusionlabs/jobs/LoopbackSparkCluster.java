@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1 for tests: one Master and {@code workers} Worker JVMs started from
- * the test's own classpath (the Maven-resolved Spark jars, no Spark download), one core each. Workers launch
+ * the test's own classpath (the Maven-resolved Spark jars, no Spark download), {@code cores} cores each, and
+ * executors of as many cores ({@code spark.executor.cores}), so a 2-core cluster runs two tasks at once in one
+ * executor JVM, as real clusters do. Workers launch
  * executors through Spark's launcher, which needs a {@code SPARK_HOME} with a {@code jars/} directory: an empty
  * one is made, and executors get the classpath through {@code spark.executor.extraClassPath} ({@link #driverConf}).
  * Logs go to {@code dir/*.log} and are quoted by {@link #logTails} when a test fails. {@link #close} stops every
@@ -35,10 +37,13 @@ final class LoopbackSparkCluster implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final int masterPort;
     private final int masterUiPort;
+    private final int cores;
     private final Thread shutdownHook = new Thread(this::close, "loopback-spark-cluster-cleanup");
 
-    LoopbackSparkCluster(Path dir, int workers, String workerMemory) throws IOException, InterruptedException {
+    LoopbackSparkCluster(Path dir, int workers, int cores, String workerMemory)
+            throws IOException, InterruptedException {
         this.dir = dir;
+        this.cores = cores;
         this.classpath = classpathJar(dir, testClasspath());
         this.jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")
@@ -52,9 +57,9 @@ final class LoopbackSparkCluster implements AutoCloseable {
                 String.valueOf(masterPort), "--webui-port", String.valueOf(masterUiPort));
         for (int i = 0; i < workers; i++) {
             Path work = Files.createDirectories(dir.resolve("worker-" + i));
-            start("worker-" + i, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
-                    "--memory", workerMemory, "--work-dir", work.toString(), "--webui-port", String.valueOf(freePort()),
-                    masterUrl());
+            start("worker-" + i, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores",
+                    String.valueOf(cores), "--memory", workerMemory, "--work-dir", work.toString(), "--webui-port",
+                    String.valueOf(freePort()), masterUrl());
         }
         awaitWorkers(workers, Duration.ofSeconds(90));
     }
@@ -70,7 +75,7 @@ final class LoopbackSparkCluster implements AutoCloseable {
                 new String[] {"spark.driver.bindAddress", "127.0.0.1"},
                 new String[] {"spark.executor.extraClassPath", classpath},
                 new String[] {"spark.executor.extraJavaOptions", String.join(" ", jvmOptions)},
-                new String[] {"spark.executor.cores", "1"},
+                new String[] {"spark.executor.cores", String.valueOf(cores)},
                 new String[] {"spark.executor.memory", "1g"},
                 new String[] {"spark.ui.enabled", "false"});
     }

@@ -34,7 +34,7 @@ class StandaloneClusterFaultTest {
 
     @Test
     void anExecutorKilledMidRoundChangesNothing() throws Exception {
-        try (LoopbackSparkCluster cluster = new LoopbackSparkCluster(dir.resolve("cluster"), 2, "3g")) {
+        try (LoopbackSparkCluster cluster = new LoopbackSparkCluster(dir.resolve("cluster"), 2, 1, "3g")) {
             List<String[]> conf = new ArrayList<>(cluster.driverConf());
             conf.add(new String[] {"spark.extraListeners", ExecutorKiller.class.getName()});
             conf.forEach(kv -> System.setProperty(kv[0], kv[1]));

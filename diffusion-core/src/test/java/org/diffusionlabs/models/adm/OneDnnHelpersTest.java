@@ -2,6 +2,7 @@ package org.diffusionlabs.models.adm;
 
 import org.diffusionlabs.models.Conditioning;
 import org.diffusionlabs.models.DiffusionOutput;
+import org.diffusionlabs.nd.NativeBackend;
 import org.diffusionlabs.schedules.BetaScheduleKind;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
 import org.diffusionlabs.testing.Approx;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.nativeblas.NativeOpsHolder;
 
 import java.util.Map;
 
@@ -30,8 +30,7 @@ class OneDnnHelpersTest {
 
     @Test
     void reportsTheNativeBuild() {
-        Nd4j.scalar(0f); // initialise the backend before asking the native library
-        String info = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();
+        String info = NativeBackend.ops().buildInfo();
         System.err.println("native build: " + (info.contains("HAVE_ONEDNN") ? "oneDNN" : "generic") + " (" + info.trim() + ")");
     }
 
