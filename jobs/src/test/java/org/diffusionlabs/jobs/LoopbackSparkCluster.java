@@ -46,7 +46,7 @@ final class LoopbackSparkCluster implements AutoCloseable {
         this.cores = cores;
         this.classpath = classpathJar(dir, testClasspath());
         this.jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")
                         || a.equals("-XX:+IgnoreUnrecognizedVMOptions"))
                 .toList();
         Files.createDirectories(dir.resolve("spark-home/jars"));
