@@ -9,6 +9,8 @@ import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
 import org.diffusionlabs.testing.Golden;
 import org.diffusionlabs.testing.TinyGolden;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -60,5 +62,11 @@ class TrainingPassGoldenTest {
     @Test
     void lossAndEveryGradientMatchTheReferenceOnOracleKernels() {
         check(new ScalarKernels());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vector", "composed"})
+    void lossAndEveryGradientMatchTheReferenceOnEachImplementation(String kernels) {
+        check(Kernels.named(kernels));
     }
 }

@@ -12,6 +12,7 @@ import org.diffusionlabs.schedules.BetaScheduleKind;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -64,5 +65,11 @@ class TrainingPassOracleTest {
     @EnumSource(PredictionType.class)
     void matchesTheSameDiffGraphOnOracleKernels(PredictionType prediction) {
         compare(prediction, new ScalarKernels());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vector", "composed"})
+    void matchesTheSameDiffGraphOnEachImplementation(String kernels) {
+        compare(PredictionType.V, Kernels.named(kernels));
     }
 }

@@ -66,6 +66,15 @@ public interface Kernels {
     /** y = x·mask·(1/(1 − p)) (inverted dropout with a given 0/1 mask of x's shape; y may alias x). */
     void dropout(INDArray x, INDArray mask, double p, INDArray y);
 
+    /**
+     * The implementation {@code name} ({@code vector} or {@code composed}) whatever the property says, for tests that
+     * run both.
+     */
+    static Kernels named(String name) {
+        return KernelChoice.create(KernelChoice.choose(name, org.nd4j.linalg.factory.Nd4j.getEnvironment().isCPU(),
+                KernelChoice.vectorModulePresent(), KernelChoice.hardwareFma()));
+    }
+
     /** The implementation chosen by {@value #PROPERTY} (vector on CPU when the Vector API is present). */
     static Kernels get() {
         return KernelChoice.INSTANCE;
