@@ -62,24 +62,25 @@ public final class HybridLossHead {
             double sampleSum = 0;
             for (int j = 0; j < per; j++) {
                 int i = s * per + j;
-                double lv = (double) v[i] * upper[s] + (1.0 - v[i]) * lower[s];
-                double value;
+                // the reference's float32 arithmetic (transcendentals rounded once, as RoundedMath does)
+                float lv = v[i] * upper[s] + (1f - v[i]) * lower[s];
+                float value;
                 double dLv;
                 if (decoder) {
-                    double[] nll = decoderNll(x0[i], mean[i], 0.5 * lv, low[i] != 0f, high[i] != 0f);
-                    value = nll[0];
+                    double[] nll = decoderNll(x0[i], mean[i], 0.5f * lv, low[i] != 0f, high[i] != 0f);
+                    value = (float) nll[0];
                     dLv = 0.5 * nll[1];
                 } else {
-                    double diff = (double) qMean[i] - mean[i];
-                    double e1 = Math.exp(qLogVar[i] - lv);
-                    double e2 = Math.exp(-lv);
-                    value = 0.5 * (lv - qLogVar[i] + e1 + diff * diff * e2 - 1.0);
-                    dLv = 0.5 * (1.0 - e1 - diff * diff * e2);
+                    float diff = qMean[i] - mean[i];
+                    float e1 = (float) Math.exp(qLogVar[i] - lv);
+                    float e2 = (float) Math.exp(-lv);
+                    value = 0.5f * (lv + -1f - qLogVar[i] + e1 + diff * diff * e2);
+                    dLv = 0.5 * (1.0 - e1 - (double) diff * diff * e2);
                 }
                 sampleSum += value;
                 dv[i] = (float) (scale * dLv * (upper[s] - lower[s]));
             }
-            total += sampleSum / per * VlbLoss.NAT;
+            total += (float) (sampleSum / per) * (float) VlbLoss.NAT;
         }
         dVariance.assign(org.nd4j.linalg.factory.Nd4j.create(dv, dVariance.shape(), 'c'));
         double vlbMean = total / b;
@@ -90,42 +91,48 @@ public final class HybridLossHead {
      * {−log L(x | mean, e^{logScale}), d(−log L)/d logScale} of the discretized Gaussian; {@code low}/{@code high}
      * select the edge bins (x below −0.999 / above 0.999, decided in float32 by the caller).
      */
-    static double[] decoderNll(double x, double mean, double logScale, boolean low, boolean high) {
-        double invStd = Math.exp(-logScale);
-        double c = x - mean;
-        double zp = (c + VlbLoss.BIN_HALF_WIDTH) * invStd;
-        double zm = (c - VlbLoss.BIN_HALF_WIDTH) * invStd;
-        double[] fp = cdf(zp);
-        double[] fm = cdf(zm);
-        // dz/dlogScale = −z
-        double dCdfPlus = -fp[1] * zp;
-        double dCdfMin = -fm[1] * zm;
+    static double[] decoderNll(float x, float mean, float logScale, boolean low, boolean high) {
+        float centered = x - mean;
+        float invStd = (float) Math.exp(-logScale);
+        float zp = (centered + (float) VlbLoss.BIN_HALF_WIDTH) * invStd;
+        float zm = (centered - (float) VlbLoss.BIN_HALF_WIDTH) * invStd;
+        float cdfPlus = cdf(zp);
+        float cdfMin = cdf(zm);
+        // d cdf(z)/d logScale = cdf'(z)·(−z), since z ∝ e^{−logScale}
+        double dPlus = -cdfSlope(zp) * zp;
+        double dMin = -cdfSlope(zm) * zm;
+        float eps = (float) VlbLoss.EPS;
         double logL;
         double dLogL;
         if (low) {
-            logL = Math.log(Math.max(fp[0], VlbLoss.EPS));
-            dLogL = fp[0] > VlbLoss.EPS ? dCdfPlus / fp[0] : 0;
+            logL = Math.log(Math.max(cdfPlus, eps));
+            dLogL = cdfPlus > eps ? dPlus / cdfPlus : 0;
         } else if (high) {
-            double q = 1.0 - fm[0];
-            logL = Math.log(Math.max(q, VlbLoss.EPS));
-            dLogL = q > VlbLoss.EPS ? -dCdfMin / q : 0;
+            float q = 1f - cdfMin;
+            logL = Math.log(Math.max(q, eps));
+            dLogL = q > eps ? -dMin / q : 0;
         } else {
-            double delta = fp[0] - fm[0];
-            logL = Math.log(Math.max(delta, VlbLoss.EPS));
-            dLogL = delta > VlbLoss.EPS ? (dCdfPlus - dCdfMin) / delta : 0;
+            float delta = cdfPlus - cdfMin;
+            logL = Math.log(Math.max(delta, eps));
+            dLogL = delta > eps ? (dPlus - dMin) / delta : 0;
         }
-        return new double[] {-logL, -dLogL};
+        return new double[] {-(float) logL, -dLogL};
+    }
+
+    /** The tanh approximation of Φ(z) in the reference's float32 order. */
+    private static float cdf(float z) {
+        float inner = (z + z * z * z * (float) VlbLoss.CDF_CUBIC) * (float) VlbLoss.SQRT_2_OVER_PI;
+        return ((float) Math.tanh(inner) + 1f) * 0.5f;
+    }
+
+    /** dΦ̃/dz. */
+    private static double cdfSlope(double z) {
+        double th = Math.tanh(VlbLoss.SQRT_2_OVER_PI * (z + VlbLoss.CDF_CUBIC * z * z * z));
+        return 0.5 * (1 - th * th) * VlbLoss.SQRT_2_OVER_PI * (1 + 3 * VlbLoss.CDF_CUBIC * z * z);
     }
 
     private static float[] floats(INDArray a) {
         return a.reshape(a.length()).toFloatVector();
     }
 
-    /** The tanh approximation of Φ(z) and its derivative. */
-    private static double[] cdf(double z) {
-        double u = VlbLoss.SQRT_2_OVER_PI * (z + VlbLoss.CDF_CUBIC * z * z * z);
-        double th = Math.tanh(u);
-        double du = VlbLoss.SQRT_2_OVER_PI * (1 + 3 * VlbLoss.CDF_CUBIC * z * z);
-        return new double[] {0.5 * (1 + th), 0.5 * (1 - th * th) * du};
-    }
 }

@@ -55,14 +55,20 @@ final class TrainingPass implements AutoCloseable {
                     masks.put(k, v);
                 }
             });
+            long t0 = org.diffusionlabs.engine.Profile.start();
             AdmNetwork.Output out = network.forward(xt, t, cond, masks, backward);
+            org.diffusionlabs.engine.Profile.add("== network forward", t0);
+            t0 = org.diffusionlabs.engine.Profile.start();
             INDArray dPred = arena.take(out.prediction().shape());
             INDArray dVar = out.varianceValue() == null ? null : arena.take(out.varianceValue().shape());
             HybridLossHead.Vlb vlb = graph.loss() == TrainingGraph.Loss.HYBRID ? vlbInputs(feed, xt, out.prediction()) : null;
             HybridLossHead.Terms terms = HybridLossHead.compute(out.prediction(), feed.get(TrainingFeed.TARGET),
                     out.varianceValue(), vlb, dPred, dVar == null ? arena.take(1) : dVar);
+            org.diffusionlabs.engine.Profile.add("loss head", t0);
             if (backward) {
+                t0 = org.diffusionlabs.engine.Profile.start();
                 INDArray dCond = network.backward(dPred, vlb == null ? null : dVar);
+                org.diffusionlabs.engine.Profile.add("== network backward", t0);
                 if (dCond != null) {
                     conditionBackward(feed, dCond, b);
                 }

@@ -182,6 +182,9 @@ public final class BenchCommand extends OptionCommand {
                 iteration.run();
                 double s = (System.nanoTime() - t0) / 1e9;
                 boolean timed = i >= warmup;
+                if (i + 1 == warmup) {
+                    org.diffusionlabs.engine.Profile.reset();
+                }
                 if (timed) {
                     seconds[i - warmup] = s;
                 }
@@ -190,6 +193,10 @@ public final class BenchCommand extends OptionCommand {
             }
         } catch (Exception e) {
             throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        }
+        if (org.diffusionlabs.engine.Profile.ENABLED) {
+            err.printf("engine profile of the %d timed iterations (%s=true; nested entries, marked =, include their parts):%n%s",
+                    iters, org.diffusionlabs.engine.Profile.PROPERTY, org.diffusionlabs.engine.Profile.report());
         }
         double[] sorted = seconds.clone();
         Arrays.sort(sorted);

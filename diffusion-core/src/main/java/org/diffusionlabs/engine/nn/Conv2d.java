@@ -1,6 +1,7 @@
 package org.diffusionlabs.engine.nn;
 
 import org.diffusionlabs.engine.Arena;
+import org.diffusionlabs.engine.Profile;
 import org.diffusionlabs.engine.GradientBuffer;
 import org.diffusionlabs.engine.NativeOp;
 import org.diffusionlabs.engine.Slot;
@@ -36,7 +37,9 @@ public final class Conv2d {
     /** y [b, out, h, w]; keeps x for {@link #backward} when {@code train}. */
     public INDArray forward(Arena arena, INDArray x, boolean train) {
         INDArray y = arena.take(x.size(0), out(), x.size(2), x.size(3));
+        long t0 = Profile.start();
         fwd.exec(new INDArray[] {x, w.value(), b.value()}, y);
+        Profile.add("conv forward", t0);
         this.x = train ? x : null;
         return y;
     }
@@ -46,7 +49,9 @@ public final class Conv2d {
         INDArray dx = arena.take(x.shape());
         INDArray dw = arena.take(w.value().shape());
         INDArray db = arena.take(out());
+        long t0 = Profile.start();
         bwd.exec(new INDArray[] {x, w.value(), b.value(), dy}, dx, dw, db);
+        Profile.add("conv backward", t0);
         w.grad().addi(dw);
         b.grad().addi(db);
         arena.give(dw);

@@ -1,6 +1,7 @@
 package org.diffusionlabs.engine.nn;
 
 import org.diffusionlabs.engine.Arena;
+import org.diffusionlabs.engine.Profile;
 import org.diffusionlabs.engine.GradientBuffer;
 import org.diffusionlabs.engine.Slot;
 import org.diffusionlabs.engine.kernels.Kernels;
@@ -41,7 +42,9 @@ public final class GroupNormAct {
     public INDArray forward(Arena arena, INDArray x, INDArray scale, INDArray shift, boolean train) {
         INDArray y = arena.take(x.shape());
         INDArray st = arena.take(x.size(0), groups, 2);
+        long t0 = Profile.start();
         kernels.groupNormForward(x, gamma.value(), beta.value(), scale, shift, groups, eps, silu, y, st);
+        Profile.add("groupnorm forward", t0);
         if (train) {
             this.x = x;
             this.scale = scale;
@@ -58,8 +61,10 @@ public final class GroupNormAct {
      * when the forward had them (pass null otherwise).
      */
     public INDArray backward(Arena arena, INDArray dy, INDArray dScale, INDArray dShift) {
+        long t0 = Profile.start();
         kernels.groupNormBackward(x, gamma.value(), beta.value(), scale, shift, groups, silu, stats, dy, dy,
                 gamma.grad(), beta.grad(), dScale, dShift);
+        Profile.add("groupnorm backward", t0);
         arena.give(stats);
         x = scale = shift = stats = null;
         return dy;

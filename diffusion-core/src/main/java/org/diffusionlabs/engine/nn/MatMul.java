@@ -16,7 +16,9 @@ public final class MatMul {
         if (ops[i] == null) {
             ops[i] = new NativeOp("matmul", transA ? 1 : 0, transB ? 1 : 0, 0);
         }
+        long t0 = org.diffusionlabs.engine.Profile.start();
         ops[i].tArgs(alpha, beta).exec(new INDArray[] {a, b}, out);
+        org.diffusionlabs.engine.Profile.add("matmul", t0);
     }
 
     public void exec(INDArray a, boolean transA, INDArray b, boolean transB, INDArray out) {

@@ -1,6 +1,7 @@
 package org.diffusionlabs.engine.nn;
 
 import org.diffusionlabs.engine.Arena;
+import org.diffusionlabs.engine.Profile;
 import org.diffusionlabs.engine.NativeOp;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -34,14 +35,18 @@ public final class Resample2 {
         long h = down ? x.size(2) / 2 : x.size(2) * 2;
         long w = down ? x.size(3) / 2 : x.size(3) * 2;
         INDArray y = arena.take(x.size(0), x.size(1), h, w);
+        long t0 = Profile.start();
         fwd.exec1(x, y);
+        Profile.add("resample", t0);
         this.x = train ? x : null;
         return y;
     }
 
     public INDArray backward(Arena arena, INDArray dy) {
         INDArray dx = arena.take(x.shape());
+        long t0 = Profile.start();
         bwd.exec(new INDArray[] {x, dy}, dx);
+        Profile.add("resample", t0);
         x = null;
         return dx;
     }

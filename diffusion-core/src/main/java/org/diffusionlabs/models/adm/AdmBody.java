@@ -126,7 +126,9 @@ final class AdmBody {
                 }
                 h = joined;
             } else {
+                long t0 = org.diffusionlabs.engine.Profile.start();
                 INDArray next = ((Run) s).block().forward(arena, h, e, train);
+                org.diffusionlabs.engine.Profile.add("= " + ((Run) s).block().getClass().getSimpleName() + " forward", t0);
                 if (!train && !pinned.contains(h)) {
                     arena.give(h);
                 }
@@ -165,7 +167,9 @@ final class AdmBody {
                 arena.give(dh);
                 dh = dMain;
             } else {
+                long t0 = org.diffusionlabs.engine.Profile.start();
                 dh = ((Run) s).block().backward(arena, dh, e);
+                org.diffusionlabs.engine.Profile.add("= " + ((Run) s).block().getClass().getSimpleName() + " backward", t0);
             }
         }
         INDArray dx = convIn.backward(arena, dh);
