@@ -19,9 +19,27 @@ final class KernelChoice {
     static final String VECTOR = "vector";
     static final String COMPOSED = "composed";
     private static final Logger LOG = LoggerFactory.getLogger(KernelChoice.class);
-    static final Kernels INSTANCE = resolve();
+    private static volatile Kernels instance;
 
     private KernelChoice() {}
+
+    /**
+     * The JVM's implementation, resolved on first use. A bad property value throws its
+     * IllegalArgumentException from every call (rather than once, from a class initialiser).
+     */
+    static Kernels instance() {
+        Kernels k = instance;
+        if (k == null) {
+            synchronized (KernelChoice.class) {
+                k = instance;
+                if (k == null) {
+                    k = resolve();
+                    instance = k;
+                }
+            }
+        }
+        return k;
+    }
 
     private static Kernels resolve() {
         boolean cpu = Nd4j.getEnvironment().isCPU();
