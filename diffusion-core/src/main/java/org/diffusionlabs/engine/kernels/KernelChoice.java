@@ -12,8 +12,8 @@ import java.lang.management.ManagementFactory;
  * {@code composed}; unset means vector when ND4J runs on the CPU, the JVM has {@code jdk.incubator.vector} in its
  * boot layer ({@code --add-modules=jdk.incubator.vector}) and the CPU has FMA (HotSpot's {@code UseFMA}: without
  * it the vector kernels' fused multiply-adds fall back to a slow exact software path), composed otherwise. The
- * choice and its reason are logged once at INFO. {@link VectorKernels} is only named in {@link #create}, so without the module no class
- * that links against it is ever loaded.
+ * choice and its reason are logged once at INFO. {@link VectorKernels} is only touched on the paths that chose it
+ * (JVM linking is lazy), so without the module no class that links against the Vector API is ever loaded.
  */
 final class KernelChoice {
     static final String VECTOR = "vector";
