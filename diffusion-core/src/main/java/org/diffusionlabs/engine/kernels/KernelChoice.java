@@ -12,16 +12,34 @@ import java.lang.management.ManagementFactory;
  * {@code composed}; unset means vector when ND4J runs on the CPU, the JVM has {@code jdk.incubator.vector} in its
  * boot layer ({@code --add-modules=jdk.incubator.vector}) and the CPU has FMA (HotSpot's {@code UseFMA}: without
  * it the vector kernels' fused multiply-adds fall back to a slow exact software path), composed otherwise. The
- * choice and its reason are logged once at INFO. {@link VectorKernels} is only named in {@link #create}, so without the module no class
- * that links against it is ever loaded.
+ * choice and its reason are logged once at INFO. {@link VectorKernels} is only touched on the paths that chose it
+ * (JVM linking is lazy), so without the module no class that links against the Vector API is ever loaded.
  */
 final class KernelChoice {
     static final String VECTOR = "vector";
     static final String COMPOSED = "composed";
     private static final Logger LOG = LoggerFactory.getLogger(KernelChoice.class);
-    static final Kernels INSTANCE = resolve();
+    private static volatile Kernels instance;
 
     private KernelChoice() {}
+
+    /**
+     * The JVM's implementation, resolved on first use. A bad property value throws its
+     * IllegalArgumentException from every call (rather than once, from a class initialiser).
+     */
+    static Kernels instance() {
+        Kernels k = instance;
+        if (k == null) {
+            synchronized (KernelChoice.class) {
+                k = instance;
+                if (k == null) {
+                    k = resolve();
+                    instance = k;
+                }
+            }
+        }
+        return k;
+    }
 
     private static Kernels resolve() {
         boolean cpu = Nd4j.getEnvironment().isCPU();

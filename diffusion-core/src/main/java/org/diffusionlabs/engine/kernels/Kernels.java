@@ -77,6 +77,6 @@ public interface Kernels {
 
     /** The implementation chosen by {@value #PROPERTY} (vector on CPU when the Vector API is present). */
     static Kernels get() {
-        return KernelChoice.INSTANCE;
+        return KernelChoice.instance();
     }
 }

@@ -94,18 +94,21 @@ final class VectorElementwise {
     private static double squares(HostFloats x, int from, int to, float[] lanes) {
         double total = 0;
         int i = from;
-        int up = from + S.loopBound(to - from);
+        int up = to - (to - from) % (2 * L);
         while (i < up) {
             int flush = Math.min(up, i + VectorMath.FLUSH);
             FloatVector outer = FloatVector.zero(S);
             while (i < flush) {
                 int end = Math.min(flush, i + VectorMath.BLOCK);
-                FloatVector acc = FloatVector.zero(S);
-                for (; i < end; i += L) {
+                FloatVector acc0 = FloatVector.zero(S);
+                FloatVector acc1 = FloatVector.zero(S);
+                for (; i < end; i += 2 * L) {
                     FloatVector v = FloatVector.fromByteBuffer(S, x.buf(), x.at(i), HostFloats.ORDER);
-                    acc = v.fma(v, acc);
+                    FloatVector w = FloatVector.fromByteBuffer(S, x.buf(), x.at(i + L), HostFloats.ORDER);
+                    acc0 = v.fma(v, acc0);
+                    acc1 = w.fma(w, acc1);
                 }
-                outer = outer.add(acc);
+                outer = outer.add(acc0.add(acc1));
             }
             total += VectorMath.sumLanes(outer, lanes);
         }

@@ -52,28 +52,39 @@ final class VectorGroupNormForward {
         }
     }
 
-    /** y = (x − mean)·a + b over [start, start + len), then SiLU. */
+    /** y = (x − mean)·a + b over [start, start + len), then SiLU (two loops: no branch inside the hot loop). */
     private static void affine(HostFloats x, HostFloats y, int start, int len, float mean, float a, float b,
                                boolean silu) {
         int up = S.loopBound(len);
-        int i = 0;
-        for (; i < up; i += L) {
-            FloatVector z = FloatVector.fromByteBuffer(S, x.buf(), x.at(start + i), HostFloats.ORDER).sub(mean)
-                    .fma(a, b);
-            if (silu) {
-                z = z.mul(VectorMath.sigmoid(z));
-            }
-            z.intoByteBuffer(y.buf(), y.at(start + i), HostFloats.ORDER);
+        if (silu) {
+            affineSilu(x, y, start, up, mean, a, b);
+        } else {
+            affinePlain(x, y, start, up, mean, a, b);
         }
-        for (; i < len; i++) {
+        for (int i = up; i < len; i++) {
             float z = Math.fma(x.get(start + i) - mean, a, b);
             y.put(start + i, silu ? z * VectorMath.sigmoid(z) : z);
         }
     }
 
+    private static void affineSilu(HostFloats x, HostFloats y, int start, int up, float mean, float a, float b) {
+        for (int i = 0; i < up; i += L) {
+            FloatVector z = FloatVector.fromByteBuffer(S, x.buf(), x.at(start + i), HostFloats.ORDER).sub(mean)
+                    .fma(a, b);
+            z.mul(VectorMath.sigmoid(z)).intoByteBuffer(y.buf(), y.at(start + i), HostFloats.ORDER);
+        }
+    }
+
+    private static void affinePlain(HostFloats x, HostFloats y, int start, int up, float mean, float a, float b) {
+        for (int i = 0; i < up; i += L) {
+            FloatVector.fromByteBuffer(S, x.buf(), x.at(start + i), HostFloats.ORDER).sub(mean).fma(a, b)
+                    .intoByteBuffer(y.buf(), y.at(start + i), HostFloats.ORDER);
+        }
+    }
+
     /** Σ x over [start, start + len). */
     static double sum(HostFloats x, int start, int len, float[] lanes) {
-        int up = S.loopBound(len);
+        int up = len - len % (2 * L);
         double total = 0;
         int i = 0;
         while (i < up) {
@@ -81,11 +92,13 @@ final class VectorGroupNormForward {
             FloatVector outer = FloatVector.zero(S);
             while (i < flush) {
                 int end = Math.min(flush, i + VectorMath.BLOCK);
-                FloatVector acc = FloatVector.zero(S);
-                for (; i < end; i += L) {
-                    acc = acc.add(FloatVector.fromByteBuffer(S, x.buf(), x.at(start + i), HostFloats.ORDER));
+                FloatVector acc0 = FloatVector.zero(S);
+                FloatVector acc1 = FloatVector.zero(S);
+                for (; i < end; i += 2 * L) {
+                    acc0 = acc0.add(FloatVector.fromByteBuffer(S, x.buf(), x.at(start + i), HostFloats.ORDER));
+                    acc1 = acc1.add(FloatVector.fromByteBuffer(S, x.buf(), x.at(start + i + L), HostFloats.ORDER));
                 }
-                outer = outer.add(acc);
+                outer = outer.add(acc0.add(acc1));
             }
             total += VectorMath.sumLanes(outer, lanes);
         }
@@ -97,7 +110,7 @@ final class VectorGroupNormForward {
 
     /** {Σ (x − mean), Σ (x − mean)²} over [start, start + len). */
     private static double[] centredSums(HostFloats x, int start, int len, float mean, float[] lanes) {
-        int up = S.loopBound(len);
+        int up = len - len % (2 * L);
         double s1 = 0;
         double s2 = 0;
         int i = 0;
@@ -109,13 +122,19 @@ final class VectorGroupNormForward {
                 int end = Math.min(flush, i + VectorMath.BLOCK);
                 FloatVector a1 = FloatVector.zero(S);
                 FloatVector a2 = FloatVector.zero(S);
-                for (; i < end; i += L) {
+                FloatVector b1 = FloatVector.zero(S);
+                FloatVector b2 = FloatVector.zero(S);
+                for (; i < end; i += 2 * L) {
                     FloatVector d = FloatVector.fromByteBuffer(S, x.buf(), x.at(start + i), HostFloats.ORDER).sub(mean);
+                    FloatVector e = FloatVector.fromByteBuffer(S, x.buf(), x.at(start + i + L), HostFloats.ORDER)
+                            .sub(mean);
                     a1 = a1.add(d);
                     a2 = d.fma(d, a2);
+                    b1 = b1.add(e);
+                    b2 = e.fma(e, b2);
                 }
-                o1 = o1.add(a1);
-                o2 = o2.add(a2);
+                o1 = o1.add(a1.add(b1));
+                o2 = o2.add(a2.add(b2));
             }
             s1 += VectorMath.sumLanes(o1, lanes);
             s2 += VectorMath.sumLanes(o2, lanes);

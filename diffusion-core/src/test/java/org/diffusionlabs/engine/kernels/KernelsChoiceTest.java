@@ -20,8 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@value Kernels#PROPERTY}: the default (vector on CPU with the module, composed otherwise), the explicit
- * values, the errors for an unknown value and for vector where it cannot run, and a JVM without
- * {@code --add-modules=jdk.incubator.vector} running the composed kernels without loading a Vector class.
+ * values, the errors for an unknown value (from {@link Kernels#get()} too, which still resolves once the value is
+ * fixed) and for vector where it cannot run, and a JVM without {@code --add-modules=jdk.incubator.vector}
+ * running the composed kernels without loading a Vector class.
  */
 class KernelsChoiceTest {
     @Test
@@ -67,15 +68,25 @@ class KernelsChoiceTest {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out.lines().filter(l -> !l.startsWith("[")).reduce("", (a, b) -> a + "\n" + b));
+        assertTrue(out.contains("bad value: system property " + Kernels.PROPERTY + " given invalid value simd"),
+                "Kernels.get() with a bad value: " + out.lines().filter(l -> !l.startsWith("[")).toList());
         assertTrue(out.contains("kernels=ComposedKernels silu(1)=0.7310586"), "probe output missing");
         assertTrue(out.contains("engine.kernels.ComposedKernels"), "-verbose:class lists no loaded classes");
         assertFalse(out.contains("jdk.incubator.vector"), "a Vector API class was loaded");
         assertFalse(out.contains("engine.kernels.Vector"), "a Vector* kernel class was loaded");
     }
 
-    /** Main of the child JVM: reports the chosen kernels and one SiLU value. */
+    /** Main of the child JVM: reports the error for a bad property value, then the default kernels and a SiLU value. */
     static final class Probe {
         public static void main(String[] args) {
+            System.setProperty(Kernels.PROPERTY, "simd");
+            try {
+                Kernels.get();
+                System.out.println("no error for a bad value");
+            } catch (IllegalArgumentException e) {
+                System.out.println("bad value: " + e.getMessage());
+            }
+            System.clearProperty(Kernels.PROPERTY);
             INDArray x = Nd4j.createFromArray(1f, 2f, 3f);
             INDArray y = x.ulike();
             Kernels.get().siluForward(x, y);
