@@ -118,8 +118,21 @@ class SparkTrainerTest {
         WeightSnapshot initial = WeightSnapshot.capture(start, true);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SPARK.session().sparkContext());
         PartitionTrainer worker = new PartitionTrainer(spec, jsc.broadcast(initial), 0, 2, SIZE, true);
-        PartitionResult a = worker.train(0, initial, images(seven));
-        PartitionResult b = worker.train(2, initial, images(two));
+        // the tasks ran with local[2]'s per-task thread settings (TaskThreads): replay them with the same, as the
+        // native convolutions' sums depend on the thread count
+        int omp = org.diffusionlabs.nd.NativeThreads.ompThreadsOfCurrentThread();
+        int blas = org.diffusionlabs.nd.NativeThreads.blasThreads();
+        org.diffusionlabs.nd.NativeThreads.setOmpThreadsOfCurrentThread(1);
+        org.diffusionlabs.nd.NativeThreads.setBlasThreads(1);
+        PartitionResult a;
+        PartitionResult b;
+        try {
+            a = worker.train(0, initial, images(seven));
+            b = worker.train(2, initial, images(two));
+        } finally {
+            org.diffusionlabs.nd.NativeThreads.setOmpThreadsOfCurrentThread(omp);
+            org.diffusionlabs.nd.NativeThreads.setBlasThreads(blas);
+        }
         assertEquals(8, a.examples(), "2 steps of batch 4");
         assertEquals(4, b.examples(), "2 steps of its 2 images");
         Map<String, INDArray> wa = a.snapshot().tensors(WeightSnapshot.PARAM);
