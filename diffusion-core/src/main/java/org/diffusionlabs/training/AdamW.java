@@ -5,7 +5,6 @@ import org.diffusionlabs.nd.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -30,9 +29,6 @@ public final class AdamW implements Optimizer {
     private long step;
     private INDArray mFlat;
     private INDArray vFlat;
-    private INDArray pFlat;
-    private INDArray gFlat;
-    private INDArray scratch;
     private List<String> flatNames = List.of();
 
     public AdamW() {
@@ -51,11 +47,9 @@ public final class AdamW implements Optimizer {
     }
 
     /**
-     * One update of every parameter that has a gradient, at learning rate {@code lr}. The arithmetic runs on flat
-     * [N] copies of all parameters and gradients (one ND4J op per term instead of one per term and tensor: the
-     * per-op overhead of ~14 ops × every tensor and the fresh temporaries dominated the update), with the moments
-     * stored flat and exposed as per-tensor views and reused scratch buffers; each element sees the same float
-     * operations in the same order as a per-tensor update.
+     * One update of every parameter that has a gradient, at learning rate {@code lr}: one fused kernel pass per
+     * tensor over its parameter, gradient and moments (stored flat, exposed as per-tensor views); nothing is
+     * allocated after the first step.
      */
     @Override
     public void step(Map<String, INDArray> params, Map<String, INDArray> grads, double lr) {
@@ -78,26 +72,14 @@ public final class AdamW implements Optimizer {
             return;
         }
         layout(names, ps);
-        long offset = 0;
+        // one fused pass per tensor (the engine's AdamW kernel: the same float operations in the same order as the
+        // composed update, so the bits are unchanged), moments as views into the flat state
+        org.diffusionlabs.engine.kernels.Kernels kernels = org.diffusionlabs.engine.kernels.Kernels.get();
         for (int i = 0; i < ps.size(); i++) {
-            long n = ps.get(i).length();
-            pFlat.get(NDArrayIndex.interval(offset, offset + n)).assign(ps.get(i).reshape(n));
-            gFlat.get(NDArrayIndex.interval(offset, offset + n)).assign(gs.get(i).reshape(n));
-            offset += n;
-        }
-        INDArray p = pFlat;
-        INDArray g = gFlat;
-        INDArray tmp = scratch;
-        p.muli(1 - lr * weightDecay);
-        mFlat.muli(beta1).addi(tmp.assign(g).muli(1 - beta1));
-        vFlat.muli(beta2).addi(tmp.assign(g).muli(g).muli(1 - beta2));
-        Transforms.sqrt(tmp.assign(vFlat), false).divi(bc2Sqrt).addi(eps);
-        p.subi(tmp.rdivi(mFlat).muli(lr / bc1));
-        offset = 0;
-        for (INDArray target : ps) {
-            long n = target.length();
-            target.assign(p.get(NDArrayIndex.interval(offset, offset + n)).reshape(target.shape()));
-            offset += n;
+            INDArray g = gs.get(i);
+            INDArray contiguousG = g.ordering() == 'c' && g.elementWiseStride() == 1 ? g : g.dup('c');
+            kernels.adamWEma(ps.get(i), contiguousG, m.get(names.get(i)), v.get(names.get(i)), null, lr, beta1, beta2,
+                    eps, weightDecay, bc1, bc2Sqrt, 0.0);
         }
     }
 
@@ -145,9 +127,6 @@ public final class AdamW implements Optimizer {
         v.putAll(viewsV);
         mFlat = newM;
         vFlat = newV;
-        pFlat = Nd4j.create(DataType.FLOAT, total);
-        gFlat = Nd4j.create(DataType.FLOAT, total);
-        scratch = Nd4j.create(DataType.FLOAT, total);
         flatNames = List.copyOf(names);
     }
 

@@ -18,6 +18,7 @@ public final class Ema {
     private final double decay;
     private final boolean warmup;
     private final Map<String, INDArray> shadow = new LinkedHashMap<>();
+    private final Map<String, INDArray> scratch = new java.util.HashMap<>();
     private long updates;
 
     /**
@@ -42,7 +43,9 @@ public final class Ema {
         for (Map.Entry<String, INDArray> e : shadow.entrySet()) {
             INDArray p = params.get(e.getKey());
             Checks.require(p != null, "Ema", "params", e.getKey(), "is missing");
-            e.getValue().muli(d).addi(p.mul(1 - d));
+            // same float operations as shadow·d + p·(1 − d), with p·(1 − d) in a scratch reused every update
+            INDArray tmp = scratch.computeIfAbsent(e.getKey(), k -> Workspaces.outside(() -> p.ulike()));
+            e.getValue().muli(d).addi(tmp.assign(p).muli(1 - d));
         }
         updates++;
     }
