@@ -262,6 +262,11 @@ public final class TrainingGraph {
         return pass().gradients().flat();
     }
 
+    /** Native bytes the engine pass holds for activations and gradients (its arena's high-water mark). */
+    public long engineArenaBytes() {
+        return pass == null ? 0 : pass.arenaBytes();
+    }
+
     /** Views shaped like the trainables into another flat array laid out as {@link #gradientBuffer()}. */
     public Map<String, INDArray> gradientViews(INDArray flat) {
         return pass().gradients().viewsOf(flat);

@@ -136,6 +136,7 @@ public final class BenchCommand extends OptionCommand {
         err.printf("bench %s on %s: %,d parameters, batch %d, %d warm-up + %d timed iterations%n", what, configName,
                 unet.parameters().count(), batch, warmup, iters);
         Runnable iteration;
+        java.util.function.LongSupplier arenaBytes = () -> 0;
         double forwardsPerImage;
         AutoCloseable workers = () -> { };
         if (train) {
@@ -152,6 +153,7 @@ public final class BenchCommand extends OptionCommand {
                 micro.add(new TrainStep.MicroBatch(x0.get(NDArrayIndex.interval(from, to)).dup(), c.rows(from, to)));
             }
             iteration = () -> step.run(micro, rng, 1e-4);
+            arenaBytes = () -> graph.engineArenaBytes() * (replicas == null ? 1 : replicas.threads());
             forwardsPerImage = 3;
         } else {
             Predictor predictor = new NoisePredictor(schedule, Predictor.clampTo(-1, 1));
@@ -216,6 +218,7 @@ public final class BenchCommand extends OptionCommand {
         json.put("gflop_per_image", gflopPerImage);
         json.put("gflops", gflopPerImage * batch / median);
         json.put("peak_rss_mb", ProcessMemory.peakRssMb());
+        json.put("engine_arena_mb", arenaBytes.getAsLong() / 1048576.0);
         json.put("native", NativeInfo.describe());
         json.put("omp_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
         json.put("threads", threads);
