@@ -84,7 +84,7 @@ class DiffusionModelFormatFixtureTest {
         assertTrue(((byte[]) out.get(0).getAs("image_png")).length > 0);
     }
 
-    private static void copy(Path from, Path to) throws IOException {
+    static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> all = Files.walk(from)) {
             for (Path p : (Iterable<Path>) all::iterator) {
                 Path t = to.resolve(from.relativize(p).toString());
