@@ -183,7 +183,7 @@ public final class TrainCommand extends OptionCommand {
             err.println("note: train.threads = " + recipe.threads + " applies to the single machine; Spark tasks each train "
                     + "on one thread set (spark.task.cpus)");
         }
-        long end = master != null ? SparkTrain.run(recipe, data, run, store, resume, master, log)
+        long end = master != null ? SparkTrain.run(recipe, data, run, resume, master, log)
                 : trainLocally(recipe, data, run, store, resume, from, log);
         log.progress.done();
         log.plot();
