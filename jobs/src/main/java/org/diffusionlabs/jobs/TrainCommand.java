@@ -142,11 +142,12 @@ public final class TrainCommand extends OptionCommand {
     /** Refuses a resume whose settings differ from the checkpoint's ({@link ConfigChanges}) unless allowed. */
     private static void checkSettings(Checkpoint cp, TrainRecipe recipe, String run, boolean allowed, PrintStream err)
             throws UsageException {
-        List<String> changed = ConfigChanges.between(cp.jsonFiles().get(TrainingCheckpoint.CONFIG), recipe.json());
+        String where = run + "/checkpoints/" + CheckpointStore.directory(cp.step());
+        List<String> changed = ConfigChanges.between(cp.jsonFiles().get(TrainingCheckpoint.CONFIG),
+                where + "/" + TrainingCheckpoint.CONFIG, recipe.json());
         if (changed.isEmpty()) {
             return;
         }
-        String where = run + "/checkpoints/" + CheckpointStore.directory(cp.step());
         if (!allowed) {
             throw new UsageException("--resume latest: " + where + " was trained with other settings: "
                     + String.join(", ", changed) + "; resume with the checkpoint's settings, or pass "
