@@ -170,7 +170,7 @@ public final class CheckpointStore {
             } catch (IOException | RuntimeException e) {
                 String reason = e instanceof CorruptCheckpointException c ? c.reason()
                         : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                LOG.warn("skipping checkpoint {}: {}", storage.location(dir), reason);
+                LOG.warn("skipping checkpoint {}: {}", Redaction.text(storage.location(dir)), Redaction.text(reason));
                 skipped.accept(dir + ": " + reason);
             }
         }

@@ -1,9 +1,10 @@
 package org.diffusionlabs.recipes;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.diffusionlabs.data.LabeledImages;
+import org.diffusionlabs.io.JsonFields;
 import org.diffusionlabs.nd.Checks;
 import org.diffusionlabs.training.Ema;
 import org.diffusionlabs.training.GraphReplicas;
@@ -25,15 +26,15 @@ import java.io.UncheckedIOException;
  * @param ema     the EMA settings, or null for none
  * @param threads micro-batches of one step run concurrently, each on its own graph replica over the shared weights
  *                and its own worker thread ({@link GraphReplicas}; faster on few cores, same losses within float
- *                rounding); 1 to 'gradAccum'. 0 is read as 1: it is what specs Java-serialised before this value
- *                existed carry (saved Spark models). Left out of {@link #json()} when 1, so that JSON is unchanged.
+ *                rounding); 1 to 'gradAccum'. 0 is read as 1 (what specs serialised before this value existed
+ *                carry). Left out of {@link #json()} when 1, so that JSON is unchanged.
  */
 public record TrainingSpec(ModelSpec model, OptimizerSpec optimizer, LearningRateSchedule lr, EmaSpec ema, int batch,
-                           int gradAccum, long seed,
-                           @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OneThread.class) int threads)
+                           int gradAccum, long seed, int threads)
         implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final String OWNER = "TrainingSpec";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** EMA decay and warm-up ({@link Ema}). */
     public record EmaSpec(double decay, boolean warmup) implements Serializable {
@@ -97,25 +98,39 @@ public record TrainingSpec(ModelSpec model, OptimizerSpec optimizer, LearningRat
         return new Trainer(built.step(), built.ema(), lr, data, microBatch, gradAccum);
     }
 
-    /** The spec as JSON (the {@code config.json} of checkpoints written without a job configuration). */
+    /**
+     * The spec as JSON (the {@code config.json} of checkpoints written without a job configuration, and the spec of a
+     * saved Spark model), written field by field; {@link #fromJson} reads it back.
+     */
     public String json() {
         try {
-            return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(this);
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(TrainingSpecJson.write(this));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Jackson's filter for {@link #threads}: true (left out) for the default, 1. */
-    static final class OneThread {
-        @Override
-        public boolean equals(Object value) {
-            return Integer.valueOf(1).equals(value);
+    /** The spec of a {@link #json()} text; errors name the bad field and value. */
+    public static TrainingSpec fromJson(String json) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(OWNER + " JSON is not valid JSON: " + e.getOriginalMessage(), e);
         }
+        return fromJson(node, OWNER + " JSON");
+    }
 
-        @Override
-        public int hashCode() {
-            return 1;
+    /**
+     * The spec of a parsed {@link #json()} object read from {@code where} (a file, named in errors). Only values are
+     * read: every field by name and type, unknown fields refused, no class names or types taken from the data.
+     */
+    public static TrainingSpec fromJson(JsonNode node, String where) {
+        try {
+            return TrainingSpecJson.read(JsonFields.of(node, where));
+        } catch (IllegalArgumentException e) { // a record's own check: say where the value came from
+            throw e.getMessage() != null && e.getMessage().startsWith(where) ? e
+                    : new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }
     }
 }

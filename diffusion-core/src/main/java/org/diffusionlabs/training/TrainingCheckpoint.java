@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.diffusionlabs.io.Checkpoint;
 import org.diffusionlabs.io.CheckpointStore;
+import org.diffusionlabs.io.Redaction;
 import org.diffusionlabs.io.Storage;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -41,7 +42,10 @@ public final class TrainingCheckpoint {
         return new CheckpointStore(storage, keepLast, REQUIRED);
     }
 
-    /** Captures the run after {@code state.step} steps. */
+    /**
+     * Captures the run after {@code state.step} steps; {@code configJson} is saved with its secrets masked
+     * ({@link Redaction#jsonText}: secret-named keys, credentials in URIs).
+     */
     public static Checkpoint capture(TrainStep step, Ema ema, Trainer.State state, String configJson,
                                      Map<String, String> versions) {
         TrainingGraph g = step.graph();
@@ -69,7 +73,8 @@ public final class TrainingCheckpoint {
         meta.put("optimizer_steps", step.optimizer().steps());
         meta.put("ema_updates", ema == null ? 0 : ema.updates());
         meta.set("versions", JSON.valueToTree(versions));
-        return new Checkpoint(state.step, tensors, Map.of(CONFIG, configJson, METADATA, meta.toPrettyString()));
+        return new Checkpoint(state.step, tensors, Map.of(CONFIG, Redaction.jsonText(configJson), METADATA,
+                meta.toPrettyString()));
     }
 
     /** Restores parameters, optimiser, EMA and loop state in place from a checkpoint of the same configuration. */

@@ -9,21 +9,20 @@ import org.diffusionlabs.training.Seeds;
 import org.diffusionlabs.training.Trainer;
 import org.diffusionlabs.training.TrainingCheckpoint;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectOutputStream;
-import java.util.Base64;
 import java.util.Map;
 
 /**
- * Saves a {@link DiffusionModel}: Spark ML's {@code metadata/part-00000} ({@link StageMetadata}: class, uid, params)
- * with the model's own fields ({@code format} 2, {@code imageSize}, {@code step}, {@code rejectedContributions}, the
- * spec as JSON to read and Java-serialised to load back exactly), and {@code checkpoints/step-N/}, a checkpoint in the
- * single-machine trainer's format (either trainer can resume it), through {@link HadoopStorage}.
+ * Saves a {@link DiffusionModel} as data only: Spark ML's {@code metadata/part-00000} ({@link StageMetadata}: class,
+ * uid, params) with the model's own fields ({@code format} 3, {@code imageSize}, {@code step},
+ * {@code rejectedContributions}, the spec as its JSON, {@code TrainingSpec.json()}), and {@code checkpoints/step-N/},
+ * a checkpoint in the single-machine trainer's format (safetensors and JSON; either trainer can resume it), through
+ * {@link HadoopStorage}. Formats 1 and 2 also carried the spec Java-serialised; format 3 drops it, and
+ * {@link DiffusionModelReader} never reads it.
  */
 final class DiffusionModelWriter extends StageWriter {
     static final String CHECKPOINTS = "checkpoints";
-    static final int FORMAT = 2;
+    static final int FORMAT = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final DiffusionModel model;
 
@@ -39,11 +38,6 @@ final class DiffusionModelWriter extends StageWriter {
         m.put("step", model.step());
         m.put("rejectedContributions", model.rejectedContributions());
         m.set("spec", JSON.readTree(model.spec().json()));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream o = new ObjectOutputStream(bytes)) {
-            o.writeObject(model.spec());
-        }
-        m.put("specSerialized", Base64.getEncoder().encodeToString(bytes.toByteArray()));
     }
 
     @Override

@@ -8,6 +8,9 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -31,27 +34,30 @@ import java.util.Optional;
  * The Spark ML {@link Estimator} of data-parallel diffusion training: {@link #fit} a DataFrame of (image, label) rows
  * — or (image, condition vector) rows for a spec conditioned on vectors ({@code ModelSpec.classes() == 0},
  * {@code embeddingCol}) — and get an immutable {@link DiffusionModel} (with this trainer's uid, parent and {@link SamplingParams}). Params:
- * {@code imageCol}, {@code labelCol} or {@code embeddingCol}, {@code imageSize} and {@code maxSteps} (required), the round settings of
+ * {@code spec} (the {@link TrainingSpec}; required), {@code imageCol}, {@code labelCol} or {@code embeddingCol},
+ * {@code imageSize} and {@code maxSteps} (required), the round settings of
  * {@link SparkTrainingConfig} ({@code averagingFrequency}, {@code aggregationDepth}, {@code averageUpdaterState},
- * {@code checkpointEveryRounds}, {@code numPartitions}) and the sampling params passed on to the model. What is not a
- * value (the {@link TrainingSpec}, the {@link SparkTrainer.Listener}, the {@link CheckpointStore}) is a constructor
- * argument or a plain setter, kept by {@link #copy}. Checkpoints use the single-machine trainer's format
- * ({@link TrainingCheckpoint}) every {@code checkpointEveryRounds} rounds and at the end, with resume from the newest.
- * Not {@code MLWritable} (the listener and store are not values): save the fitted model, or the fitted
- * {@code PipelineModel}.
+ * {@code checkpointEveryRounds}, {@code numPartitions}), the checkpoints ({@code checkpointLocation}, unset for none;
+ * {@code keepLast}; {@code resume}) and the sampling params passed on to the model. Checkpoints use the
+ * single-machine trainer's format ({@link TrainingCheckpoint}) every {@code checkpointEveryRounds} rounds and at the
+ * end; with {@code resume}, training continues from the newest valid one. Every param is a value, so the trainer is
+ * {@code MLWritable}/{@code MLReadable} (params JSON, the spec as its own JSON) and goes into a saved
+ * {@code Pipeline}. What is not a value (the {@link SparkTrainer.Listener}, the checkpoint {@code config.json} text,
+ * the recorded versions, a {@link CheckpointStore} object) is a plain setter, kept by {@link #copy} and not saved.
  *
  * <pre>{@code
  * DiffusionModel m = new DiffusionTrainer(spec).setImageSize(32).setMaxSteps(3000)
  *         .setAveragingFrequency(5).setCheckpointEveryRounds(50)
- *         .setCheckpoints(new CheckpointStore(storage, 3), true)
+ *         .setCheckpointLocation("dbfs:/runs/mnist/checkpoints").setKeepLast(3).setResume(true)
  *         .fit(df);   // df: image array<float> (c·h·w in [-1, 1]), label int
  * }</pre>
  */
-public final class DiffusionTrainer extends Estimator<DiffusionModel> implements SamplingParams<DiffusionTrainer> {
+public final class DiffusionTrainer extends Estimator<DiffusionModel>
+        implements SamplingParams<DiffusionTrainer>, MLWritable {
     private static final long serialVersionUID = 1L;
     private static final String OWNER = "DiffusionTrainer";
     private final String uid;
-    private final TrainingSpec spec;
+    private final TrainingSpecParam spec;
     private final Defs sampling;
     private final Param<String> imageCol;
     private final IntParam imageSize;
@@ -61,8 +67,10 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
     private final BooleanParam averageUpdaterState;
     private final IntParam checkpointEveryRounds;
     private final IntParam numPartitions;
+    private final Param<String> checkpointLocation;
+    private final IntParam keepLast;
+    private final BooleanParam resume;
     private transient CheckpointStore checkpoints;
-    private boolean resume;
     private String configJson;
     private Map<String, String> versions = Map.of();
     private transient SparkTrainer.Listener listener = new SparkTrainer.Listener() {
@@ -80,9 +88,19 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
     }
 
     public DiffusionTrainer(String uid, TrainingSpec spec) {
+        this(uid);
+        setSpec(Checks.notNull(spec, OWNER, "spec"));
+    }
+
+    /**
+     * A trainer without a spec yet ({@link #setSpec}): Spark ML's constructor, by which {@link #read} and
+     * {@code Pipeline.load} recreate a saved trainer. The guidance default is the spec's guidance scale.
+     */
+    public DiffusionTrainer(String uid) {
         this.uid = Checks.notNull(uid, OWNER, "uid");
-        this.spec = Checks.notNull(spec, OWNER, "spec");
-        sampling = new Defs(this, OWNER, spec.model().guidanceScale());
+        spec = new TrainingSpecParam(this, OWNER, "spec", "the training run: model, optimiser, learning rate, EMA, "
+                + "batch, gradient accumulation, seed (required; saved as its JSON)");
+        sampling = new Defs(this, OWNER, null);
         imageCol = new Param<>(this, "imageCol", "training images: array<float|double> or binary float32 LE, c*h*w in "
                 + "[-1, 1]", ParamChecks.column(OWNER, "imageCol"));
         imageSize = new IntParam(this, "imageSize", "images are channels x size x size (required)",
@@ -100,7 +118,15 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
         numPartitions = new IntParam(this, "numPartitions", "repartition the data into this many partitions first "
                 + "(0 keeps its partitioning)", ParamChecks.number(OWNER, "numPartitions", n -> n >= 0,
                 "must be >= 0 (0 keeps the data's)"));
+        checkpointLocation = new Param<>(this, "checkpointLocation", "directory of the checkpoints (a path or any "
+                + "Hadoop URI); unset: no checkpoints", ParamChecks.valid(OWNER, "checkpointLocation", l -> !l.isBlank(),
+                "must be a path or Hadoop URI"));
+        keepLast = new IntParam(this, "keepLast", "how many verified checkpoints to keep",
+                ParamChecks.number(OWNER, "keepLast", n -> n >= 1, "must be >= 1"));
+        resume = new BooleanParam(this, "resume", "continue from the newest valid checkpoint in checkpointLocation");
         setDefault(imageCol, "image");
+        setDefault(keepLast, 3);
+        setDefault(resume, false);
         setConfig(SparkTrainingConfig.defaults(), true);
     }
 
@@ -114,8 +140,28 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
         return sampling;
     }
 
+    /** The training run; required (an error names the param when it is not set). */
+    @Override
     public TrainingSpec spec() {
+        Checks.require(isDefined(spec), OWNER, spec.name(), null, "must be set (setSpec)");
+        return getOrDefault(spec);
+    }
+
+    /** The param holding the {@link TrainingSpec} (named {@code spec}; {@link #spec()} returns its value). */
+    public Param<TrainingSpec> specParam() {
         return spec;
+    }
+
+    public Param<String> checkpointLocation() {
+        return checkpointLocation;
+    }
+
+    public IntParam keepLast() {
+        return keepLast;
+    }
+
+    public BooleanParam resume() {
+        return resume;
     }
 
     public Param<String> imageCol() {
@@ -150,6 +196,19 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
         return numPartitions;
     }
 
+    /** The checkpoint directory, or null (no checkpoints). */
+    public String getCheckpointLocation() {
+        return isDefined(checkpointLocation) ? getOrDefault(checkpointLocation) : null;
+    }
+
+    public int getKeepLast() {
+        return (Integer) getOrDefault(keepLast);
+    }
+
+    public boolean getResume() {
+        return (Boolean) getOrDefault(resume);
+    }
+
     public String getImageCol() {
         return getOrDefault(imageCol);
     }
@@ -167,6 +226,40 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
         return new SparkTrainingConfig((Integer) getOrDefault(averagingFrequency), (Integer) getOrDefault(aggregationDepth),
                 (Boolean) getOrDefault(averageUpdaterState), (Integer) getOrDefault(checkpointEveryRounds),
                 (Integer) getOrDefault(numPartitions));
+    }
+
+    /** The training run (required). */
+    public DiffusionTrainer setSpec(TrainingSpec s) {
+        set(spec, s);
+        return this;
+    }
+
+    /**
+     * Where checkpoints go: a directory (a path or any Hadoop URI: HDFS, S3A, DBFS), or null for none (default).
+     */
+    public DiffusionTrainer setCheckpointLocation(String location) {
+        if (location == null) {
+            clear(checkpointLocation);
+        } else {
+            set(checkpointLocation, location);
+        }
+        return this;
+    }
+
+    /** How many verified checkpoints to keep (default 3; the one just saved is always kept). */
+    public DiffusionTrainer setKeepLast(int n) {
+        set(keepLast, n);
+        return this;
+    }
+
+    /**
+     * Continue from the newest valid checkpoint in the checkpoint location (default false); each newer one that does
+     * not verify, or lacks a {@link TrainingCheckpoint#REQUIRED} file, is skipped with a WARN. No checkpoint there:
+     * training starts at step 0.
+     */
+    public DiffusionTrainer setResume(boolean r) {
+        set(resume, r);
+        return this;
     }
 
     /** Training images column (default {@code image}). */
@@ -233,13 +326,13 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
     }
 
     /**
-     * Where checkpoints go; with {@code resumeLatest}, training continues from the newest valid one there (each
-     * newer one that does not verify, or lacks a {@link TrainingCheckpoint#REQUIRED} file, is skipped with a WARN).
+     * A checkpoint store object (over any {@code Storage}) instead of {@link #setCheckpointLocation}, and
+     * {@link #setResume}. The store is not a param: it wins over checkpointLocation, and {@link #write} refuses a
+     * trainer holding one (set the location, keepLast and resume params to save the trainer).
      */
     public DiffusionTrainer setCheckpoints(CheckpointStore store, boolean resumeLatest) {
         this.checkpoints = store == null ? null : store.requiring(TrainingCheckpoint.REQUIRED);
-        this.resume = resumeLatest;
-        return this;
+        return setResume(resumeLatest);
     }
 
     /** The configuration document saved as config.json in checkpoints (default: the spec as JSON). */
@@ -260,12 +353,11 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
         return this;
     }
 
-    /** A copy with the same uid, spec, store, listener and params, {@code extra} over them. */
+    /** A copy with the same uid, params (the spec among them), store and listener, {@code extra} over them. */
     @Override
     public DiffusionTrainer copy(ParamMap extra) {
-        DiffusionTrainer c = new DiffusionTrainer(uid, spec);
+        DiffusionTrainer c = new DiffusionTrainer(uid);
         c.checkpoints = checkpoints;
-        c.resume = resume;
         c.configJson = configJson;
         c.versions = versions;
         c.listener = listener;
@@ -273,12 +365,36 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
     }
 
     /**
+     * Saves the params (the spec as its JSON) in Spark ML's layout: {@code trainer.write().save(path)}, and inside a
+     * saved {@code Pipeline}. A trainer holding a {@link CheckpointStore} object ({@link #setCheckpoints}) is refused:
+     * the object cannot be saved, the checkpointLocation param can.
+     */
+    @Override
+    public MLWriter write() {
+        if (checkpoints != null) {
+            throw new IllegalStateException(OWNER + " " + uid + ": a CheckpointStore given to setCheckpoints is an "
+                    + "object, not a param, and cannot be saved; use setCheckpointLocation(location), setKeepLast(n) "
+                    + "and setResume(b) instead");
+        }
+        return new StageWriter(this);
+    }
+
+    public static MLReader<DiffusionTrainer> read() {
+        return new StageReader<>(DiffusionTrainer.class);
+    }
+
+    /** Reads a trainer saved at {@code path} by {@link #write}. */
+    public static DiffusionTrainer load(String path) {
+        return read().load(path);
+    }
+
+    /**
      * The schema of the fitted model's output (see {@link SamplingParams#samplingSchema}), after checking the image
-     * and condition columns and that imageSize and maxSteps are set.
+     * and condition columns and that the spec, imageSize and maxSteps are set.
      */
     @Override
     public StructType transformSchema(StructType schema) {
-        for (Param<?> p : List.of(imageSize, maxSteps)) {
+        for (Param<?> p : List.of(spec, imageSize, maxSteps)) {
             Checks.require(isDefined(p), OWNER, p.name(), null, "must be set (set" + Character.toUpperCase(
                     p.name().charAt(0)) + p.name().substring(1) + ")");
         }
@@ -298,7 +414,7 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
         }
         rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            DiffusionModel model = train(rows, config);
+            DiffusionModel model = train(rows, config, spec(), store());
             return copyValues(model, new ParamMap()).setParent(this);
         } catch (IOException e) {
             throw new UncheckedIOException("checkpoint: " + e.getMessage(), e);
@@ -307,7 +423,17 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
         }
     }
 
-    private DiffusionModel train(JavaRDD<ImageRow> rows, SparkTrainingConfig config) throws IOException {
+    /** The store of {@link #setCheckpoints}, else one over checkpointLocation keeping keepLast, else null (none). */
+    private CheckpointStore store() throws IOException {
+        if (checkpoints != null) {
+            return checkpoints;
+        }
+        String location = getCheckpointLocation();
+        return location == null ? null : TrainingCheckpoint.store(new HadoopStorage(location), getKeepLast());
+    }
+
+    private DiffusionModel train(JavaRDD<ImageRow> rows, SparkTrainingConfig config, TrainingSpec spec,
+                                 CheckpointStore checkpoints) throws IOException {
         List<Long> sizes = rows.mapPartitions(it -> {
             long n = 0;
             for (; it.hasNext(); it.next()) {
@@ -317,7 +443,7 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
         }).collect();
         TrainingSpec.Built model = spec.withThreads(1).build(); // the driver only holds state; tasks train
         long step = 0;
-        if (checkpoints != null && resume) {
+        if (checkpoints != null && getResume()) {
             Optional<Checkpoint> latest = checkpoints.latest(m -> { }); // the store logs each skipped one
             if (latest.isPresent()) {
                 step = TrainingCheckpoint.restore(latest.get(), model.step(), model.ema()).step;
@@ -346,7 +472,7 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
             @Override
             public void onCheckpoint(long s) {
                 if (checkpoints != null) {
-                    save(model, s, first, json);
+                    save(checkpoints, spec, model, s, first, json);
                 }
                 listener.onCheckpoint(s);
             }
@@ -354,7 +480,7 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
         listener.onStart(model, step);
         long end = new SparkTrainer(spec, config, getImageSize()).run(rows, model, step, getMaxSteps(), wrapped);
         if (checkpoints != null && !checkpoints.isValid(end)) { // a partial or corrupt directory of it is redone
-            save(model, end, first, json);
+            save(checkpoints, spec, model, end, first, json);
             listener.onCheckpoint(end);
         }
         return new DiffusionModel(uid, spec, getImageSize(), WeightSnapshot.capture(model, false), end, rejected[0]);
@@ -364,7 +490,8 @@ public final class DiffusionTrainer extends Estimator<DiffusionModel> implements
      * Writes the driver's state as a single-machine checkpoint: the data cursor recorded is partition 0's (what a
      * single machine resuming it would continue with when the data are that one partition).
      */
-    private void save(TrainingSpec.Built model, long step, int partition0Size, String json) {
+    private void save(CheckpointStore checkpoints, TrainingSpec spec, TrainingSpec.Built model, long step,
+                      int partition0Size, String json) {
         int batch = Math.min(spec.batch(), partition0Size);
         DataCursor cursor = DataCursor.at(Seeds.data(spec.seed(), 0), partition0Size, step * batch * spec.gradAccum());
         Trainer.State state = new Trainer.State(step, cursor, spec.seed(), 0);

@@ -41,8 +41,11 @@ public interface SamplingParams<T extends SamplingParams<T>> extends Params {
         final IntParam batchSize;
         final Param<String> sampleWeights;
 
-        /** Creates the params of {@code params} (named {@code owner} in messages); guidance defaults to the spec's. */
-        Defs(Params params, String owner, double defaultGuidance) {
+        /**
+         * Creates the params of {@code params} (named {@code owner} in messages); guidance defaults to
+         * {@code defaultGuidance}, or when that is null to the spec's scale at the time it is read.
+         */
+        Defs(Params params, String owner, Double defaultGuidance) {
             this.owner = owner;
             labelCol = new Param<>(params, "labelCol", "integer column of class labels",
                     ParamChecks.column(owner, "labelCol"));
@@ -76,7 +79,9 @@ public interface SamplingParams<T extends SamplingParams<T>> extends Params {
             params.setDefault(sampler, "ddim");
             params.setDefault(steps, 50);
             params.setDefault(eta, 0.0);
-            params.setDefault(guidance, defaultGuidance);
+            if (defaultGuidance != null) {
+                params.setDefault(guidance, defaultGuidance);
+            }
             params.setDefault(seed, 0L);
             params.setDefault(batchSize, 16);
             params.setDefault(sampleWeights, "ema");
@@ -190,8 +195,9 @@ public interface SamplingParams<T extends SamplingParams<T>> extends Params {
         return (Double) getOrDefault(eta());
     }
 
+    /** The guidance set (or defaulted), else the spec's guidance scale. */
     default double getGuidance() {
-        return (Double) getOrDefault(guidance());
+        return isDefined(guidance()) ? (Double) getOrDefault(guidance()) : spec().model().guidanceScale();
     }
 
     default long getSeed() {

@@ -1,11 +1,13 @@
 package org.diffusionlabs.spark;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,6 +26,11 @@ import java.util.Map;
 final class StageMetadata {
     static final String DIR = "metadata";
     static final String FILE = DIR + "/part-00000";
+    /**
+     * The largest metadata file read (checked before reading): far above any stage's params (a label-embedding
+     * table of 1000 × 1024 doubles is ~20 MB), far below what would strain a driver.
+     */
+    static final long MAX_BYTES = 64L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private StageMetadata() {}
@@ -65,11 +72,8 @@ final class StageMetadata {
     }
 
     /** The metadata at {@code path}, checked to be of class {@code expected}. */
-    static JsonNode read(String path, Class<?> expected) throws IOException {
-        JsonNode m;
-        try (InputStream in = new HadoopStorage(path).open(FILE)) {
-            m = JSON.readTree(in);
-        }
+    static ObjectNode read(String path, Class<?> expected) throws IOException {
+        ObjectNode m = readObject(path, FILE, expected.getSimpleName());
         if (!expected.getName().equals(m.path("class").asText())) {
             throw new IllegalArgumentException(expected.getSimpleName() + ": " + path + "/" + FILE + " is of class "
                     + m.path("class").asText() + ", expected " + expected.getName());
@@ -77,16 +81,58 @@ final class StageMetadata {
         return m;
     }
 
-    /** Sets every value of {@code params} (a {@code paramMap} object) on {@code stage}, decoded by its param. */
-    static void setParams(Params stage, JsonNode params) {
+    /**
+     * The JSON object in {@code <path>/<file>} (a saved stage's own metadata), read as data: at most
+     * {@link #MAX_BYTES}, and anything but one JSON object is an error naming the file.
+     */
+    static ObjectNode readObject(String path, String file, String owner) throws IOException {
+        HadoopStorage root = new HadoopStorage(path);
+        long bytes = root.length(file);
+        if (bytes > MAX_BYTES) {
+            throw new IllegalArgumentException(owner + ": " + path + "/" + file + " has " + bytes
+                    + " bytes, more than the " + MAX_BYTES + " a stage's metadata may have");
+        }
+        JsonNode m;
+        try (InputStream in = root.open(file)) {
+            m = JSON.readTree(in);
+        } catch (JsonProcessingException | CharConversionException e) { // CharConversion: bytes of no Unicode encoding
+            String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new IllegalArgumentException(owner + ": " + path + "/" + file + " is not JSON (" + why
+                    + "): not a saved stage, or damaged", e);
+        }
+        if (m == null || !m.isObject()) {
+            throw new IllegalArgumentException(owner + ": " + path + "/" + file + " must hold a JSON object, got "
+                    + (m == null ? "nothing" : m.getNodeType()));
+        }
+        return (ObjectNode) m;
+    }
+
+    /**
+     * Sets every value of {@code params} (a {@code paramMap} object read from {@code where}) on {@code stage}, decoded
+     * by its param (and so checked by its validator); an unknown param or a bad value is an error naming both.
+     */
+    static void setParams(Params stage, JsonNode params, String where) {
+        if (!params.isObject()) {
+            throw new IllegalArgumentException(where + ": paramMap must be a JSON object, got " + params.getNodeType());
+        }
         for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getValue().isNull()) {
                 continue;
             }
+            if (!stage.hasParam(e.getKey())) {
+                throw new IllegalArgumentException(where + ": " + stage.getClass().getSimpleName() + " has no param '"
+                        + e.getKey() + "'");
+            }
             @SuppressWarnings("unchecked")
             Param<Object> p = (Param<Object>) stage.getParam(e.getKey());
-            stage.set(p, p.jsonDecode(e.getValue().toString()));
+            try {
+                stage.set(p, p.jsonDecode(e.getValue().toString()));
+            } catch (RuntimeException bad) {
+                String v = e.getValue().toString();
+                throw new IllegalArgumentException(where + ": param " + e.getKey() + " given invalid value "
+                        + (v.length() > 80 ? v.substring(0, 80) + "..." : v) + ": " + bad.getMessage(), bad);
+            }
         }
     }
 }

@@ -25,7 +25,7 @@ final class StageReader<T extends Params> extends MLReader<T> {
         try {
             JsonNode m = StageMetadata.read(path, type);
             T stage = type.getConstructor(String.class).newInstance(m.path("uid").asText());
-            StageMetadata.setParams(stage, m.path("paramMap"));
+            StageMetadata.setParams(stage, m.path("paramMap"), path + "/" + StageMetadata.FILE);
             return stage;
         } catch (IOException e) {
             throw new UncheckedIOException(type.getSimpleName() + ": cannot load " + path + ": " + e.getMessage(), e);

@@ -23,13 +23,20 @@ final class ConfigChanges {
 
     private ConfigChanges() {}
 
+    /** {@link #between(String, String, String)} for a checkpoint configuration not read from a named file. */
+    static List<String> between(String checkpoint, String current) {
+        return between(checkpoint, "the checkpoint's configuration", current);
+    }
+
     /**
      * The keys both configurations (JSON or HOCON) have whose values differ, outside {@link #FREE}, each as
      * "key (checkpoint value, now new value)", sorted by key. Keys only one side has (another version) are not compared.
+     * The checkpoint's, from {@code checkpointFile}, is parsed as stored data ({@link StoredConfigs}: no includes).
      */
-    static List<String> between(String checkpoint, String current) {
-        Map<String, ConfigValue> before = flat(ConfigFactory.parseString(checkpoint));
-        Map<String, ConfigValue> now = flat(ConfigFactory.parseString(current));
+    static List<String> between(String checkpoint, String checkpointFile, String current) {
+        Map<String, ConfigValue> before = flat(StoredConfigs.parse(checkpoint, checkpointFile, ConfigFactory.empty()));
+        Map<String, ConfigValue> now = flat(StoredConfigs.parse(current, "the current configuration",
+                ConfigFactory.empty()));
         List<String> changed = new ArrayList<>();
         before.forEach((key, was) -> {
             ConfigValue is = now.get(key);

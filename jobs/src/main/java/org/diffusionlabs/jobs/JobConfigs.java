@@ -15,7 +15,8 @@ import java.util.Map;
  * Loads a job configuration: the shipped defaults ({@code conf/mnist.conf}), then a user file (HOCON; plain JSON is
  * valid HOCON; any Hadoop location), then {@code key=value} overrides from the command line, each winning over the
  * previous. A key the defaults do not have is an error naming it and where it came from, so a typo never silently
- * falls back to a default.
+ * falls back to a default. The user's file may include local files but never a URL ({@link ConfigIncludes#local});
+ * configurations stored in runs and checkpoints are parsed by {@link StoredConfigs} instead.
  */
 public final class JobConfigs {
     /** The classpath location of the shipped configurations. */
@@ -28,13 +29,13 @@ public final class JobConfigs {
      * @param overrides {@code key=value} strings (HOCON values: numbers, strings, lists)
      */
     public static Config load(String defaultsName, String location, List<String> overrides) {
-        Config defaults = ConfigFactory.parseResources(RESOURCE_DIR + defaultsName,
-                ConfigParseOptions.defaults().setAllowMissing(false));
+        Config defaults = ConfigFactory.parseResources(RESOURCE_DIR + defaultsName, ConfigParseOptions.defaults()
+                .setAllowMissing(false).setIncluder(ConfigIncludes.local(RESOURCE_DIR + defaultsName)));
         Config user = ConfigFactory.empty();
         if (location != null) {
             try {
-                user = ConfigFactory.parseString(HadoopFiles.readText(location),
-                        ConfigParseOptions.defaults().setOriginDescription(location));
+                user = ConfigFactory.parseString(HadoopFiles.readText(location), ConfigParseOptions.defaults()
+                        .setOriginDescription(location).setIncluder(ConfigIncludes.local(location)));
             } catch (IOException e) {
                 throw new UncheckedIOException(location + ": " + e.getMessage(), e);
             } catch (ConfigException e) {
@@ -49,7 +50,8 @@ public final class JobConfigs {
             }
             try {
                 over = ConfigFactory.parseString(o.substring(0, eq).trim() + " = " + o.substring(eq + 1),
-                        ConfigParseOptions.defaults().setOriginDescription("command line")).withFallback(over);
+                        ConfigParseOptions.defaults().setOriginDescription("command line")
+                                .setIncluder(ConfigIncludes.local("--set " + o))).withFallback(over);
             } catch (ConfigException e) {
                 throw new IllegalArgumentException("override '" + o + "': " + e.getMessage(), e);
             }

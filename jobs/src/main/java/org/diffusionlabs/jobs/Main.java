@@ -16,10 +16,13 @@ public final class Main {
 
     public static void main(String[] args) {
         PrintStream stdout = System.out;
+        // Everything on stderr (messages, library prints, log lines) is redacted: no credentials of URIs or secret keys.
+        System.setErr(RedactedStderr.over(System.err));
         // Only commands write to stdout: stray prints of libraries (native init banners etc.) go to stderr.
         System.setOut(QuietStderr.over(System.err));
         int code = run(args, stdout, System.err);
         stdout.flush();
+        System.err.flush();
         System.exit(code);
     }
 

@@ -41,8 +41,18 @@ public abstract class OptionCommand implements Command {
         return sb.toString();
     }
 
+    /** Runs the command; everything it writes to {@code err} is redacted ({@link RedactedStderr}). */
     @Override
-    public final int run(List<String> argv, PrintStream out, PrintStream err) {
+    public final int run(List<String> argv, PrintStream out, PrintStream stderr) {
+        PrintStream err = RedactedStderr.over(stderr);
+        try {
+            return runRedacted(argv, out, err);
+        } finally {
+            err.flush();
+        }
+    }
+
+    private int runRedacted(List<String> argv, PrintStream out, PrintStream err) {
         if (Args.wantsHelp(argv)) {
             out.print(usage());
             out.flush();

@@ -2,8 +2,8 @@ package org.diffusionlabs.jobs;
 
 import org.diffusionlabs.spark.HadoopStorage;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import org.diffusionlabs.io.Checkpoint;
+import org.diffusionlabs.io.CheckpointStore;
 import org.diffusionlabs.models.Conditioning;
 import org.diffusionlabs.nd.Rng;
 import org.diffusionlabs.predictors.Predictor;
@@ -110,8 +110,9 @@ public final class SampleCommand extends OptionCommand {
             Checkpoint cp = TrainingCheckpoint.store(new HadoopStorage(run + "/checkpoints"), Integer.MAX_VALUE)
                     .latest(m -> err.println("skipping checkpoint " + m))
                     .orElseThrow(() -> new IllegalArgumentException(run + "/checkpoints: no valid checkpoint"));
-            Config config = ConfigFactory.parseString(cp.jsonFiles().get(TrainingCheckpoint.CONFIG))
-                    .withFallback(JobConfigs.load("mnist.conf", null, List.of()));
+            Config config = StoredConfigs.parse(cp.jsonFiles().get(TrainingCheckpoint.CONFIG), run + "/checkpoints/"
+                    + CheckpointStore.directory(cp.step()) + "/" + TrainingCheckpoint.CONFIG,
+                    JobConfigs.load("mnist.conf", null, List.of()));
             TrainRecipe recipe = new TrainRecipe(config);
             String sampler = args.string("sampler").orElse(config.getString("sample.sampler"));
             if (!sampler.equals("ddim") && !sampler.equals("ddpm")) {

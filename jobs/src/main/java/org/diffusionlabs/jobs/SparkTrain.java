@@ -91,8 +91,8 @@ final class SparkTrain {
     }
 
     /** Trains the run on Spark and returns the step reached (checkpoints written by {@link DiffusionTrainer}). */
-    static long run(TrainRecipe recipe, LabeledImages data, String run, CheckpointStore store, boolean resume,
-                    String master, TrainCommand.RunLog log) {
+    static long run(TrainRecipe recipe, LabeledImages data, String run, boolean resume, String master,
+                    TrainCommand.RunLog log) {
         Config c = recipe.config;
         PrintStream err = log.err;
         boolean existing = running(SparkSession.getActiveSession()) || running(SparkSession.getDefaultSession());
@@ -153,7 +153,9 @@ final class SparkTrain {
                     .setImageSize(c.getInt("data.image_size"))
                     .setMaxSteps(c.getLong("train.max_steps"))
                     .setConfig(sc)
-                    .setCheckpoints(store, resume)
+                    .setCheckpointLocation(run + "/checkpoints")
+                    .setKeepLast(c.getInt("train.keep_last"))
+                    .setResume(resume)
                     .setConfigJson(recipe.json())
                     .setVersions(Versions.all())
                     .setListener(listener)

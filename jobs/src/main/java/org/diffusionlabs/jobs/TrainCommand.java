@@ -142,11 +142,12 @@ public final class TrainCommand extends OptionCommand {
     /** Refuses a resume whose settings differ from the checkpoint's ({@link ConfigChanges}) unless allowed. */
     private static void checkSettings(Checkpoint cp, TrainRecipe recipe, String run, boolean allowed, PrintStream err)
             throws UsageException {
-        List<String> changed = ConfigChanges.between(cp.jsonFiles().get(TrainingCheckpoint.CONFIG), recipe.json());
+        String where = run + "/checkpoints/" + CheckpointStore.directory(cp.step());
+        List<String> changed = ConfigChanges.between(cp.jsonFiles().get(TrainingCheckpoint.CONFIG),
+                where + "/" + TrainingCheckpoint.CONFIG, recipe.json());
         if (changed.isEmpty()) {
             return;
         }
-        String where = run + "/checkpoints/" + CheckpointStore.directory(cp.step());
         if (!allowed) {
             throw new UsageException("--resume latest: " + where + " was trained with other settings: "
                     + String.join(", ", changed) + "; resume with the checkpoint's settings, or pass "
@@ -183,7 +184,7 @@ public final class TrainCommand extends OptionCommand {
             err.println("note: train.threads = " + recipe.threads + " applies to the single machine; Spark tasks each train "
                     + "on one thread set (spark.task.cpus)");
         }
-        long end = master != null ? SparkTrain.run(recipe, data, run, store, resume, master, log)
+        long end = master != null ? SparkTrain.run(recipe, data, run, resume, master, log)
                 : trainLocally(recipe, data, run, store, resume, from, log);
         log.progress.done();
         log.plot();

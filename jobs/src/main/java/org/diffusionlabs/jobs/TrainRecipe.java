@@ -7,6 +7,7 @@ import org.diffusionlabs.adapters.ClassifierFreeGuidance;
 import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.data.Normalize;
 import org.diffusionlabs.data.Resize;
+import org.diffusionlabs.io.Redaction;
 import org.diffusionlabs.models.adm.AdmUNet;
 import org.diffusionlabs.models.adm.AdmUNetConfig;
 import org.diffusionlabs.predictors.PredictionType;
@@ -120,9 +121,12 @@ final class TrainRecipe {
         }
     }
 
-    /** The resolved configuration as JSON (saved with every run and checkpoint). */
+    /**
+     * The resolved configuration as JSON (saved with every run and checkpoint), its secrets masked
+     * ({@link Redaction#jsonText}: credentials in URIs such as {@code data.source}, secret-named keys).
+     */
     String json() {
-        return config.root().render(ConfigRenderOptions.concise().setFormatted(true));
+        return Redaction.jsonText(config.root().render(ConfigRenderOptions.concise().setFormatted(true)));
     }
 
     /** A fresh model from a seed (U-Net, then guidance null embedding, then label encoder, as the tutorial builds them). */

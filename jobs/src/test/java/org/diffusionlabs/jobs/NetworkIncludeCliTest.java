@@ -1,0 +1,99 @@
+package org.diffusionlabs.jobs;
+
+import org.diffusionlabs.io.CheckpointStore;
+import org.diffusionlabs.io.LocalStorage;
+import org.diffusionlabs.recipes.TrainingSpec;
+import org.diffusionlabs.training.DataCursor;
+import org.diffusionlabs.training.Trainer;
+import org.diffusionlabs.training.TrainingCheckpoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A run directory is data: a checkpoint whose {@code config.json} includes {@code url("http://127.0.0.1:PORT/x")}
+ * (it passes the checkpoint's JSON check: a JSON value first, the HOCON include after it) ends {@code sample} and
+ * {@code train --resume} with an error naming the file and the include, and the listener on that port is never
+ * contacted; the user's own {@code --config} may not include URLs either. Exit 1: bad data in a file, like the other
+ * configuration errors ({@code unknown config key}).
+ */
+@Timeout(120)
+class NetworkIncludeCliTest {
+    private static final List<String> SMALL = List.of("model.num_resize=0", "model.time_embed_dim=16",
+            "model.cond_embed_dim=32", "model.embed_dim=8", "model.depth=32", "data.image_size=8", "train.batch=4");
+
+    @TempDir
+    Path dir;
+
+    private final LoopbackListener listener = new LoopbackListener();
+
+    @AfterEach
+    void close() throws IOException {
+        listener.close();
+    }
+
+    /** A run whose only checkpoint is valid (manifest, checksums, JSON) but whose config.json includes a URL. */
+    private Path run(String config) throws IOException {
+        TrainingSpec spec = new TrainRecipe(JobConfigs.load("mnist.conf", null, SMALL)).training();
+        TrainingSpec.Built b = spec.build();
+        Path run = dir.resolve("run");
+        new CheckpointStore(new LocalStorage(run.resolve("checkpoints")), 1).save(TrainingCheckpoint.capture(b.step(),
+                b.ema(), new Trainer.State(1, DataCursor.start(1, 1), spec.seed(), 0), config, Map.of()));
+        return run;
+    }
+
+    private String evil() {
+        return "\"x\" { include url(\"" + listener.url("x") + "\") }";
+    }
+
+    private void assertRefused(Cli.Result r, String... parts) {
+        assertEquals(0, listener.contacts(), "the include was fetched:\n" + r);
+        assertEquals(Command.FAILURE, r.code(), r::toString);
+        for (String p : parts) {
+            assertTrue(r.err().contains(p), () -> "'" + p + "' not in:\n" + r);
+        }
+    }
+
+    @Test
+    void sampleRefusesACheckpointConfigThatIncludesAUrl() throws IOException {
+        Path run = run(evil());
+        Cli.Result r = Cli.run("sample", "--checkpoint", run.toString(), "--out", dir.resolve("out").toString());
+        assertRefused(r, "step-1/config.json", "include url(\"" + listener.url("x") + "\")", "refused");
+    }
+
+    @Test
+    void resumeRefusesACheckpointConfigThatIncludesAUrl() throws IOException {
+        Path run = run(evil());
+        String[] args = {"train", "--out", run.toString(), "--resume", "latest"};
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        SMALL.forEach(s -> {
+            all.add("--set");
+            all.add(s);
+        });
+        Cli.Result r = Cli.run(all.toArray(new String[0]));
+        assertRefused(r, "step-1/config.json", "include url(", "refused");
+    }
+
+    @Test
+    void theUsersConfigMayIncludeFilesButNoUrl() throws IOException {
+        Path local = dir.resolve("local.conf");
+        Files.writeString(local, "train { max_steps = 7 }\n");
+        Path user = dir.resolve("user.conf");
+        Files.writeString(user, "include file(\"" + local + "\")\ninclude url(\"" + listener.url("y") + "\")\n");
+        Cli.Result r = Cli.run("train", "--config", user.toString(), "--out", dir.resolve("r").toString());
+        assertRefused(r, "user.conf", "include url(\"" + listener.url("y") + "\")", "refused");
+        Files.writeString(user, "include \"" + listener.url("z") + "\"\n");
+        r = Cli.run("train", "--config", user.toString(), "--out", dir.resolve("r").toString());
+        assertRefused(r, "user.conf", listener.url("z"), "refused");
+    }
+}
