@@ -38,7 +38,7 @@ public final class TrainingGraph {
     public static final String LOSS = "loss";
     public static final String MSE = "mse";
     public static final String VLB = "vlb";
-    private final SameDiff sd;
+    private SameDiff sd;
     private final AdmUNet unet;
     private final ClassifierFreeGuidance guidance;
     private final LabelEmbedding encoder;
@@ -106,6 +106,14 @@ public final class TrainingGraph {
         Checks.require(lambda >= 0 && Double.isFinite(lambda), "TrainingGraph", "lambda", lambda, "must be finite and >= 0");
         Checks.require(loss == Loss.MSE || unet.config().predictVarianceValue(), "TrainingGraph", "loss", loss,
                 "the hybrid loss needs a U-Net that predicts the variance value");
+        return new TrainingGraph(null, unet, guidance, encoder, unet.dropoutMasks(dropout), loss, prediction, lambda);
+    }
+
+    /**
+     * The SameDiff form of this graph (the test oracle), built on first use; its dropout sites must be the ones the
+     * engine was given.
+     */
+    private SameDiff buildSameDiff() {
         long c = unet.config().inChannels();
         SameDiff sd = SameDiff.create();
         SDVariable xt = sd.placeHolder(TrainingFeed.XT, DataType.FLOAT, -1, c, -1, -1);
@@ -125,7 +133,7 @@ public final class TrainingGraph {
             cond = guidance.buildTraining(sd, cond, keeps);
         }
         SDVariable target = sd.placeHolder(TrainingFeed.TARGET, DataType.FLOAT, -1, c, -1, -1);
-        AdmUNet.Outputs out = unet.buildForTraining(sd, xt, t, cond, dropout);
+        AdmUNet.Outputs out = unet.buildForTraining(sd, xt, t, cond, dropout.p());
         SDVariable diff = out.prediction().sub(target);
         SDVariable mse = sd.identity(MSE, diff.mul(diff).mean());
         SDVariable total = mse;
@@ -135,7 +143,11 @@ public final class TrainingGraph {
         }
         sd.identity(LOSS, total);
         sd.setLossVariables(LOSS);
-        return new TrainingGraph(sd, unet, guidance, encoder, out.dropout(), loss, prediction, lambda);
+        if (!out.dropout().sites().equals(dropout.sites())) {
+            throw new IllegalStateException("TrainingGraph: the SameDiff graph's dropout sites " + out.dropout().sites()
+                    + " differ from the engine layout's " + dropout.sites());
+        }
+        return sd;
     }
 
     /** x0 from the prediction (clamped to [−1, 1]); mean from x0; log σ² = v·log β + (1 − v)·log β̃; VLB per sample. */
@@ -180,7 +192,11 @@ public final class TrainingGraph {
         return build(unet, guidance, encoder, loss, prediction, dropout.p(), lambda);
     }
 
-    public SameDiff sameDiff() {
+    /** The SameDiff form of the graph (the test oracle of the engine), built on first use. */
+    public synchronized SameDiff sameDiff() {
+        if (sd == null) {
+            sd = Workspaces.outside(this::buildSameDiff);
+        }
         return sd;
     }
 
@@ -243,7 +259,7 @@ public final class TrainingGraph {
     /** The SameDiff graph's loss terms: the test oracle of {@link #evaluate}. */
     public Map<String, Double> referenceEvaluate(Map<String, INDArray> feed) {
         List<String> names = lossNames();
-        return Workspaces.outside(() -> scalars(sd.output(feed, names.toArray(new String[0])), names));
+        return Workspaces.outside(() -> scalars(sameDiff().output(feed, names.toArray(new String[0])), names));
     }
 
     /** This graph's engine pass (built on first use, on the engine's kernels). */
@@ -337,10 +353,10 @@ public final class TrainingGraph {
 
     private Map<String, INDArray> runGradientFunctionOutside(Map<String, INDArray> feed, List<String> outputs,
                                                             List<String> params) {
-        if (!sd.hasGradientFunction()) {
-            sd.createGradFunction();
+        if (!sameDiff().hasGradientFunction()) {
+            sameDiff().createGradFunction();
         }
-        SameDiff gradFn = sd.getFunction("grad");
+        SameDiff gradFn = sameDiff().getFunction("grad");
         if (!guarded) {
             StrideGuard.install(gradFn);
             guarded = true;
@@ -388,7 +404,7 @@ public final class TrainingGraph {
     }
 
     private String gradientName(String param) {
-        SDVariable g = sd.getVariable(param).getGradient();
+        SDVariable g = sameDiff().getVariable(param).getGradient();
         return g == null ? null : g.name();
     }
 

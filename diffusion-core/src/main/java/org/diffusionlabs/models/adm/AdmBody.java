@@ -9,10 +9,8 @@ import org.diffusionlabs.engine.nn.Embeddings;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
@@ -43,61 +41,23 @@ final class AdmBody {
     private long[] concatSplit;
 
     AdmBody(AdmUNetConfig config, GradientBuffer g, Kernels kernels) {
-        int[] ch = config.channelsPerLayer();
-        boolean[] att = config.useAttentionForLayer();
-        int layers = ch.length;
-        int perLayer = config.numResPerLayer();
+        AdmLayout layout = new AdmLayout(config);
         convIn = new Conv2d(g, "down.0._module_list.0");
-        Deque<Integer> open = new ArrayDeque<>();
-        int pushed = 0;
-        open.push(pushed);
-        stages.add(new Push(pushed++));
-        int idx = 1;
-        for (int l = 0; l < layers; l++) {
-            for (int r = 0; r < perLayer; r++, idx++) {
-                String p = "down." + idx + "._module_list.";
-                stages.add(new Run(new AdmResModule(g, p + 0, Resample.NONE, kernels)));
-                if (att[l]) {
-                    stages.add(new Run(new AdmAttentionModule(g, p + 1, kernels)));
-                }
-                open.push(pushed);
-                stages.add(new Push(pushed++));
-            }
-            if (l < config.numResize()) {
-                stages.add(new Run(new AdmResModule(g, "down." + idx + "._module_list.0", Resample.DOWN, kernels)));
-                open.push(pushed);
-                stages.add(new Push(pushed++));
-                idx++;
+        for (AdmLayout.Stage s : layout.stages()) {
+            if (s instanceof AdmLayout.Res r) {
+                stages.add(new Run(new AdmResModule(g, r.prefix(), r.resample(), kernels)));
+            } else if (s instanceof AdmLayout.Attention a) {
+                stages.add(new Run(new AdmAttentionModule(g, a.prefix(), kernels)));
+            } else if (s instanceof AdmLayout.Push p) {
+                stages.add(new Push(p.index()));
+            } else {
+                stages.add(new Concat(((AdmLayout.Concat) s).index()));
             }
         }
-        stages.add(new Run(new AdmResModule(g, "bottleneck._module_list.0", Resample.NONE, kernels)));
-        stages.add(new Run(new AdmAttentionModule(g, "bottleneck._module_list.1", kernels)));
-        stages.add(new Run(new AdmResModule(g, "bottleneck._module_list.2", Resample.NONE, kernels)));
-        idx = 0;
-        for (int j = 0; j < layers; j++) {
-            int l = layers - 1 - j;
-            for (int r = 0; r <= perLayer; r++, idx++) {
-                String p = "up." + idx + "._module_list.";
-                if (!open.isEmpty()) {
-                    stages.add(new Concat(open.pop()));
-                }
-                stages.add(new Run(new AdmResModule(g, p + 0, Resample.NONE, kernels)));
-                int k = 1;
-                if (att[l]) {
-                    stages.add(new Run(new AdmAttentionModule(g, p + k++, kernels)));
-                }
-                if (r == perLayer && j < config.numResize()) {
-                    stages.add(new Run(new AdmResModule(g, p + k, Resample.UP, kernels)));
-                }
-            }
-        }
-        String head = "up." + idx + "._module_list.0.";
-        if (!open.isEmpty()) {
-            stages.add(new Concat(open.pop()));
-        }
-        headNorm = new org.diffusionlabs.engine.nn.GroupNormAct(g, head + "0", AdmUNetConfig.NORM_GROUPS, 1e-5, true, kernels);
-        headConv = new Conv2d(g, head + "2");
-        skipCount = pushed;
+        headNorm = new org.diffusionlabs.engine.nn.GroupNormAct(g, layout.head() + "0", AdmUNetConfig.NORM_GROUPS, 1e-5,
+                true, kernels);
+        headConv = new Conv2d(g, layout.head() + "2");
+        skipCount = layout.skips();
     }
 
     /** The network output [b, outChannels, h, w] for input x; keeps state for {@link #backward} when training. */

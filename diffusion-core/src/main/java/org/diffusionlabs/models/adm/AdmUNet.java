@@ -75,6 +75,14 @@ public final class AdmUNet implements DenoisingModel {
         return new AdmUNet(config, params);
     }
 
+    /**
+     * The res-block dropout sites of this U-Net for drop probability {@code p} (none when p = 0), in the order its
+     * training graphs declare them, without building a graph.
+     */
+    public DropoutMasks dropoutMasks(double p) {
+        return new AdmLayout(config).dropoutMasks(p);
+    }
+
     /** The network's outputs in a graph, and the dropout mask placeholders it needs fed (none when p = 0). */
     public record Outputs(SDVariable prediction, SDVariable varianceValue, DropoutMasks dropout) {}
 

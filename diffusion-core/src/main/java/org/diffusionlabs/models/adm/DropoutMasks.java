@@ -41,6 +41,11 @@ public final class DropoutMasks {
         return Collections.unmodifiableList(sites);
     }
 
+    /** Declares the site of block {@code block} without a graph (the engine's layout). */
+    void addSite(String block, long channels, int factor) {
+        sites.add(new Site("dropout." + block, channels, factor));
+    }
+
     /** h·mask for a block whose output has {@code channels} channels at 1/{@code factor} of the input resolution. */
     SDVariable apply(SameDiff sd, String block, SDVariable h, long channels, int factor) {
         if (p == 0) {
