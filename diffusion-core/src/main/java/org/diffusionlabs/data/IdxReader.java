@@ -169,7 +169,8 @@ public final class IdxReader {
         peek.unread(two);
         if (two.length == 2 && (two[0] & 0xFF) == 0x1f && (two[1] & 0xFF) == 0x8b) {
             try {
-                long cap = Math.min(ReadLimits.idxBytes(), Long.MAX_VALUE - 16) + 16; // header ≤ 16 bytes; tightened after it
+                // the header is at most 16 bytes; the cap is tightened to what it declares once it is read
+                long cap = Math.min(ReadLimits.idxBytes(), Long.MAX_VALUE - 16) + 16;
                 CappedInputStream expanded = new CappedInputStream(new GZIPInputStream(peek, 1 << 16), cap,
                         limit -> tooLarge(name, "gzip data expands past " + limit + " bytes", ReadLimits.idxBytes()));
                 return new Opened(new DataInputStream(expanded), -1, expanded, fileLength);

@@ -26,7 +26,8 @@ import java.util.Map;
  * streams the data section once, in 1 MiB chunks, straight into each INDArray's native memory; every
  * structural defect is a {@link MalformedSafetensorsException} with a {@link Reason}, so hostile files
  * cannot cause an OutOfMemoryError or a hang: the header's length and its number of tensors are capped
- * ({@link ReadLimits#SAFETENSORS_HEADER_BYTES}, {@link ReadLimits#SAFETENSORS_TENSORS}) before it is parsed. Writing supports F32 (see {@link #write(Map, Map, OutputStream)}).
+ * ({@link ReadLimits#SAFETENSORS_HEADER_BYTES}, {@link ReadLimits#SAFETENSORS_TENSORS}) before it is parsed.
+ * Writing supports F32 (see {@link #write(Map, Map, OutputStream)}).
  */
 public final class Safetensors {
     private static final String OWNER = "Safetensors";

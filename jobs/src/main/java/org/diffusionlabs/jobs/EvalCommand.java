@@ -51,9 +51,9 @@ public final class EvalCommand extends OptionCommand {
         return "DIR is what 'diffusion sample' writes: DIR/<digit>/<i>.png, the folder name being the requested digit.\n"
                 + "Images are resized to 28x28 (bilinear) and mapped to [-1, 1]. Real digits for the Frechet distance are\n"
                 + "the embedded digits the classifier never saw (the training split of the default configuration).\n"
-                + "Files are read as training reads an image folder: hidden entries are ignored, and an unusable image\n"
-                + "(corrupt, or declaring more than the image caps) stops eval naming it, or with --on-invalid skip is\n"
-                + "left out and named on stderr.";
+                + "Files are read as training reads an image folder: hidden entries are ignored, and an unusable\n"
+                + "image (corrupt, or declaring more than the image caps) stops eval naming it, or with\n"
+                + "--on-invalid skip is left out and named on stderr.";
     }
 
     @Override
@@ -61,7 +61,8 @@ public final class EvalCommand extends OptionCommand {
         return List.of(
                 Option.valued("samples", "DIR", "sample folder: DIR/<digit>/<i>.png"),
                 Option.valued("classifier", "W.safetensors", "classifier weights (default: the bundled ones)"),
-                Option.valued("on-invalid", "error|skip", "an unusable image stops eval (error, default) or is skipped"),
+                Option.valued("on-invalid", "error|skip", "an unusable image stops eval (error, default) or is "
+                        + "skipped"),
                 Option.flag("json", "print one JSON object to stdout instead of a table"));
     }
 
