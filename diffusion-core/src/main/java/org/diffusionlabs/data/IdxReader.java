@@ -1,7 +1,9 @@
 package org.diffusionlabs.data;
 
 import org.diffusionlabs.data.MalformedIdxException.Reason;
+import org.diffusionlabs.io.CappedInputStream;
 import org.diffusionlabs.io.LocalStorage;
+import org.diffusionlabs.io.ReadLimits;
 import org.diffusionlabs.io.Storage;
 import org.diffusionlabs.nd.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,8 +25,10 @@ import java.util.zip.ZipException;
  * (magic 0x00000803: unsigned bytes, dims [n, rows, cols]) and a label file (0x00000801: [n]), each plain or
  * gzip'd (detected by the bytes 1f 8b). Images become float32 {@code [n, 1, rows, cols]} with values {@code k/255}.
  *
- * <p>Hostile headers cannot exhaust memory: dimensions are capped, a plain file's declared size must equal its
- * length before anything is allocated, and streams are read in 1 MiB chunks so memory follows the bytes present.
+ * <p>Hostile headers cannot exhaust memory: dimensions are capped, the declared data may not exceed
+ * {@link ReadLimits#IDX_BYTES} (1 GiB by default), a plain file's declared size must equal its length and a gzip'd
+ * file's must be reachable from its length at deflate's maximum ratio before anything is allocated, a gzip stream
+ * may expand only to what its header declares ({@link CappedInputStream}), and streams are read in 1 MiB chunks.
  * Every defect is a {@link MalformedIdxException} naming the file; missing files give {@code NoSuchFileException}.
  * Files come from a {@link Storage} (a local disk, or HDFS, S3, DBFS through Hadoop in the jobs module), a local
  * {@link Path} or a stream.
@@ -32,8 +36,13 @@ import java.util.zip.ZipException;
 public final class IdxReader {
     /** Cap on rows and on cols. */
     public static final int MAX_SIDE = 1 << 14;
-    /** Cap on the number of pixel (or label) bytes of one file: 2^31 − 1 (2 GiB u8, 8 GiB as float32). */
+    /**
+     * Hard cap on the number of pixel (or label) bytes of one file, whatever {@link ReadLimits#IDX_BYTES} says:
+     * 2^31 − 1 (2 GiB u8, 8 GiB as float32).
+     */
     public static final long MAX_ELEMENTS = Integer.MAX_VALUE;
+    /** Deflate's maximum expansion ratio (zlib's figure): a gzip file of n bytes never holds more than 1032·n. */
+    static final long MAX_DEFLATE_RATIO = 1032;
     private static final int TYPE_U8 = 0x08;
     private static final String OWNER = "IdxReader";
 
@@ -148,7 +157,11 @@ public final class IdxReader {
         return body(o, name, n, 1, 8).toInts();
     }
 
-    private record Opened(DataInputStream in, long length) {}
+    /**
+     * An opened IDX stream: {@code length} its exact size when known (plain files), and for gzip the expanded stream's
+     * cap and the compressed file's length ({@code -1} when unknown).
+     */
+    private record Opened(DataInputStream in, long length, CappedInputStream expanded, long gzipLength) {}
 
     private static Opened open(InputStream raw, String name, long fileLength) throws IOException {
         PushbackInputStream peek = new PushbackInputStream(new BufferedInputStream(raw, 1 << 16), 2);
@@ -156,14 +169,18 @@ public final class IdxReader {
         peek.unread(two);
         if (two.length == 2 && (two[0] & 0xFF) == 0x1f && (two[1] & 0xFF) == 0x8b) {
             try {
-                return new Opened(new DataInputStream(new GZIPInputStream(peek, 1 << 16)), -1);
+                // the header is at most 16 bytes; the cap is tightened to what it declares once it is read
+                long cap = Math.min(ReadLimits.idxBytes(), Long.MAX_VALUE - 16) + 16;
+                CappedInputStream expanded = new CappedInputStream(new GZIPInputStream(peek, 1 << 16), cap,
+                        limit -> tooLarge(name, "gzip data expands past " + limit + " bytes", ReadLimits.idxBytes()));
+                return new Opened(new DataInputStream(expanded), -1, expanded, fileLength);
             } catch (ZipException e) {
                 throw new MalformedIdxException(Reason.BAD_GZIP, name + ": " + e.getMessage(), e);
             } catch (EOFException e) {
                 throw new MalformedIdxException(Reason.TRUNCATED, name + ": gzip header cut short", e);
             }
         }
-        return new Opened(new DataInputStream(peek), fileLength);
+        return new Opened(new DataInputStream(peek), fileLength, null, -1);
     }
 
     private static long[] header(Opened o, String name, int expectedDims) throws IOException {
@@ -206,7 +223,31 @@ public final class IdxReader {
                         + " exceed the cap of " + MAX_ELEMENTS + " elements");
             }
         }
+        long cap = ReadLimits.idxBytes();
+        if (product > cap) {
+            throw tooLarge(name, "header declares " + product + " bytes of data " + Arrays.toString(dims), cap);
+        }
+        boundExpansion(o, name, 4 + 4L * expectedDims + product);
         return dims;
+    }
+
+    /** A gzip stream may expand to exactly the {@code declared} bytes of its header, if its file can hold them. */
+    private static void boundExpansion(Opened o, String name, long declared) throws MalformedIdxException {
+        if (o.expanded() == null) {
+            return;
+        }
+        if (o.gzipLength() >= 0 && declared > MAX_DEFLATE_RATIO * o.gzipLength()) {
+            throw new MalformedIdxException(Reason.TRUNCATED, name + ": a " + o.gzipLength() + "-byte gzip file "
+                    + "cannot expand to the " + declared + " bytes its header declares (deflate expands at most "
+                    + MAX_DEFLATE_RATIO + ":1)");
+        }
+        o.expanded().limit(declared, limit -> new MalformedIdxException(Reason.SIZE_MISMATCH, name
+                + ": trailing bytes after the " + limit + " bytes its header declares (gzip data expands further)"));
+    }
+
+    private static MalformedIdxException tooLarge(String name, String what, long cap) {
+        return new MalformedIdxException(Reason.TOO_LARGE, name + ": " + what + ", above the cap ("
+                + ReadLimits.describe(ReadLimits.IDX_BYTES, cap) + "; raise it for a trusted larger file)");
     }
 
     private static PixelBuffer body(Opened o, String name, long n, long perItem, long headerBytes) throws IOException {

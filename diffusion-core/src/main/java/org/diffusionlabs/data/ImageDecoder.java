@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Iterator;
 
 /**
@@ -18,11 +19,10 @@ import java.util.Iterator;
  * [0, 1]. Encoded bytes (PNG, JPEG, anything {@code javax.imageio} reads) are decoded and converted to grey or RGB
  * like Pillow ({@link ImagePixels}); pixels already decoded by a table reader go through {@link #fit}. Other sizes
  * are resized with {@link Resize}'s bilinear filter when allowed. Every failure is an {@link InvalidImageException}
- * naming the file (and row), so readers can apply {@link OnInvalid} to it.
+ * naming the file (and row), so readers can apply {@link OnInvalid} to it; that includes an image whose header
+ * declares more than the {@link ImageHeader} caps, which is refused before its decoder allocates anything.
  */
 public final class ImageDecoder {
-    /** Cap on width·height of one image, checked before decoding (decompression bombs). */
-    public static final long MAX_PIXELS = 1L << 26;
     /** Cap on the encoded size of one image: 256 MiB. */
     public static final int MAX_BYTES = 1 << 28;
     private static final String OWNER = "ImageDecoder";
@@ -58,10 +58,7 @@ public final class ImageDecoder {
         Checks.notNull(planar, OWNER, "planar");
         Checks.notNull(o, OWNER, "o");
         Checks.require(channels == 1 || channels == 3, OWNER, "channels", channels, "must be 1 or 3");
-        if (height <= 0 || width <= 0 || (long) height * width > MAX_PIXELS) {
-            throw new InvalidImageException(file, row, "image size " + width + "x" + height
-                    + " (width x height) is empty or exceeds " + MAX_PIXELS + " pixels", null);
-        }
+        ImageHeader.checkPixels(width, height, file, row);
         Checks.require(planar.length == channels * height * width, OWNER, "planar.length", planar.length,
                 "must be channels·height·width = " + channels * height * width);
         float[] px = planar;
@@ -78,38 +75,79 @@ public final class ImageDecoder {
         return resized(px, height, width, o);
     }
 
+    /**
+     * Reads only the header of an encoded image from a stream (not closed) and checks it against the caps, e.g. to
+     * learn the stored size of an image a reader has already decoded.
+     */
+    public static ImageHeader header(InputStream encoded, String file) throws InvalidImageException {
+        Checks.notNull(encoded, OWNER, "encoded");
+        ImageInputStream in = new MemoryCacheImageInputStream(encoded);
+        ImageReader reader = reader(in, file, -1);
+        try {
+            ImageHeader h = decoding(file, -1, () -> ImageHeader.of(reader));
+            h.check(file, -1);
+            return h;
+        } finally {
+            release(reader, in);
+        }
+    }
+
+    /** The header is checked outside {@link #decoding}, so a bad cap setting is not taken for a bad image. */
     private static BufferedImage read(byte[] bytes, String file, long row, ImageOptions o)
             throws InvalidImageException {
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new InvalidImageException(file, row, "not a decodable image (no ImageIO decoder recognises it)",
-                        null);
+        ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
+        ImageReader reader = reader(in, file, row);
+        try {
+            ImageHeader h = decoding(file, row, () -> ImageHeader.of(reader));
+            h.check(file, row);
+            if (!o.resize() && (h.height() != o.height() || h.width() != o.width())) {
+                throw sizeError(file, row, h.width(), h.height(), o);
             }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                int w = reader.getWidth(0);
-                int h = reader.getHeight(0);
-                if ((long) w * h > MAX_PIXELS || w <= 0 || h <= 0) {
-                    throw new InvalidImageException(file, row, "image size " + w + "x" + h
-                            + " (width x height) exceeds " + MAX_PIXELS + " pixels", null);
-                }
-                if (!o.resize() && (h != o.height() || w != o.width())) {
-                    throw sizeError(file, row, w, h, o);
-                }
-                BufferedImage img = reader.read(0);
-                if (img == null) {
-                    throw new InvalidImageException(file, row, "decoder returned no image", null);
-                }
-                return img;
-            } finally {
-                reader.dispose();
+            BufferedImage img = decoding(file, row, () -> reader.read(0));
+            if (img == null) {
+                throw new InvalidImageException(file, row, "decoder returned no image", null);
             }
-        } catch (InvalidImageException e) {
-            throw e;
+            return img;
+        } finally {
+            release(reader, in);
+        }
+    }
+
+    /** The first ImageIO decoder that recognises the stream, its input set (nothing decoded yet). */
+    private static ImageReader reader(ImageInputStream in, String file, long row) throws InvalidImageException {
+        Iterator<ImageReader> readers = decoding(file, row, () -> ImageIO.getImageReaders(in));
+        if (!readers.hasNext()) {
+            release(null, in);
+            throw new InvalidImageException(file, row, "not a decodable image (no ImageIO decoder recognises it)",
+                    null);
+        }
+        ImageReader reader = readers.next();
+        reader.setInput(in, true, true);
+        return reader;
+    }
+
+    /** A decoder step that may throw anything. */
+    private interface Step<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs a decoder step, turning its failures into an {@link InvalidImageException} naming the file. */
+    private static <T> T decoding(String file, long row, Step<T> step) throws InvalidImageException {
+        try {
+            return step.run();
         } catch (IOException | RuntimeException e) {
             throw new InvalidImageException(file, row, "cannot be decoded: " + e, e);
+        }
+    }
+
+    private static void release(ImageReader reader, ImageInputStream in) {
+        if (reader != null) {
+            reader.dispose();
+        }
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // a memory cache: nothing to release that the garbage collector does not
         }
     }
 

@@ -58,6 +58,7 @@ public final class ImageFolderReader {
         }
         List<float[]> images = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
+        List<String> files = new ArrayList<>();
         SkippedImages skipped = new SkippedImages(options.onInvalid());
         for (int label = 0; label < names.size(); label++) {
             String dir = join(root, names.get(label));
@@ -69,6 +70,7 @@ public final class ImageFolderReader {
                 try {
                     images.add(ImageDecoder.decode(bytes(storage, file), storage.location(file), -1, options));
                     labels.add(label);
+                    files.add(file);
                 } catch (InvalidImageException e) {
                     skipped.add(e);
                 }
@@ -80,7 +82,7 @@ public final class ImageFolderReader {
         }
         LabeledImages data = LabeledImages.stack(images, labels.stream().mapToInt(Integer::intValue).toArray(),
                 options.channels(), options.height(), options.width());
-        return new ImageFolder(data, names, skipped.count(), skipped.examples());
+        return new ImageFolder(data, names, skipped.count(), skipped.examples(), files);
     }
 
     private static List<String> visible(Storage storage, String dir) throws IOException {

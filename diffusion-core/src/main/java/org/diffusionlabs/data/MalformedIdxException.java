@@ -21,6 +21,11 @@ public final class MalformedIdxException extends MalformedFileException {
         TRUNCATED,
         /** The file is longer than its header declares (trailing bytes). */
         SIZE_MISMATCH,
+        /**
+         * The header declares more data than {@code ReadLimits.IDX_BYTES} allows (or a gzip stream expands past it):
+         * refused before anything is allocated.
+         */
+        TOO_LARGE,
         /** The label file's count differs from the image file's count. */
         COUNT_MISMATCH,
         /** The data starts like gzip but cannot be decompressed. */

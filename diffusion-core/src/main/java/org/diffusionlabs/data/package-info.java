@@ -5,6 +5,7 @@
  * the resize / normalize steps of the training pipeline. Every reader returns
  * {@link org.diffusionlabs.data.LabeledImages} (float32 NCHW in [0, 1] plus int labels) and rejects bad input with an
  * error naming the file and the bad value; corrupt images are an error or counted and skipped
- * ({@link org.diffusionlabs.data.OnInvalid}); hostile headers cannot cause an OutOfMemoryError.
+ * ({@link org.diffusionlabs.data.OnInvalid}); hostile headers cannot cause an OutOfMemoryError: declared sizes are
+ * checked against {@link org.diffusionlabs.io.ReadLimits} before anything is allocated.
  */
 package org.diffusionlabs.data;

@@ -35,7 +35,7 @@ final class HeaderParser {
     /** ND4J's maximum rank; also bounds the memory a hostile shape array can take. */
     static final int MAX_RANK = 32;
 
-    private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+    static final JsonFactory FACTORY = new JsonFactoryBuilder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(64)
                     .maxNumberLength(64)
@@ -46,6 +46,7 @@ final class HeaderParser {
 
     /** Decodes, parses and validates {@code headerBytes} against a data section of {@code dataLength} bytes. */
     static SafetensorsHeader parse(byte[] headerBytes, long dataLength) throws MalformedSafetensorsException {
+        HeaderEntryCount.check(headerBytes, ReadLimits.safetensorsTensors());
         String json = decodeUtf8(headerBytes);
         checkSyntax(json);
         if (json.charAt(0) != '{') {

@@ -11,7 +11,7 @@ public final class MalformedSafetensorsException extends MalformedFileException 
 
     /** What is wrong with the file. */
     public enum Reason {
-        /** Fewer than 8 bytes, or the 8-byte header length exceeds the file or the 100 MiB cap. */
+        /** Fewer than 8 bytes, or the 8-byte header length exceeds the file or {@code ReadLimits} (100 MiB). */
         HEADER_LENGTH,
         /** The header is not valid UTF-8 / syntactically valid JSON, or exceeds nesting/number limits. */
         HEADER_JSON,
@@ -30,7 +30,9 @@ public final class MalformedSafetensorsException extends MalformedFileException 
         /** {@code end - begin} differs from {@code product(shape) * dtype size}. */
         SIZE_MISMATCH,
         /** The stream ended before the declared number of bytes was read. */
-        TRUNCATED
+        TRUNCATED,
+        /** The header lists more tensors than {@code ReadLimits.SAFETENSORS_TENSORS} allows (100,000 by default). */
+        TOO_MANY_TENSORS
     }
 
 

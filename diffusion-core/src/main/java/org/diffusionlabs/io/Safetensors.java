@@ -25,11 +25,11 @@ import java.util.Map;
  * Reading validates the whole header against the real file length before allocating any tensor, then
  * streams the data section once, in 1 MiB chunks, straight into each INDArray's native memory; every
  * structural defect is a {@link MalformedSafetensorsException} with a {@link Reason}, so hostile files
- * cannot cause an OutOfMemoryError or a hang. Writing supports F32 (see {@link #write(Map, Map, OutputStream)}).
+ * cannot cause an OutOfMemoryError or a hang: the header's length and its number of tensors are capped
+ * ({@link ReadLimits#SAFETENSORS_HEADER_BYTES}, {@link ReadLimits#SAFETENSORS_TENSORS}) before it is parsed.
+ * Writing supports F32 (see {@link #write(Map, Map, OutputStream)}).
  */
 public final class Safetensors {
-    /** Hard cap on the JSON header size, as in the reference implementation. */
-    public static final long MAX_HEADER_BYTES = 100L << 20;
     private static final String OWNER = "Safetensors";
 
     private Safetensors() {}
@@ -105,9 +105,11 @@ public final class Safetensors {
         ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         src.readFully(prefix, "the header length");
         long n = prefix.getLong(0);
-        if (n < 0 || n > MAX_HEADER_BYTES) {
+        long cap = ReadLimits.safetensorsHeaderBytes();
+        if (n < 0 || n > cap || n > Integer.MAX_VALUE - 8) { // one byte array holds the header
             throw new MalformedSafetensorsException(Reason.HEADER_LENGTH, "header length "
-                    + Long.toUnsignedString(n) + " exceeds the cap of " + MAX_HEADER_BYTES + " bytes");
+                    + Long.toUnsignedString(n) + " exceeds the cap of " + cap + " bytes ("
+                    + ReadLimits.describe(ReadLimits.SAFETENSORS_HEADER_BYTES, cap) + ")");
         }
         if (n > totalBytes - 8) {
             throw new MalformedSafetensorsException(Reason.HEADER_LENGTH, "header length " + n

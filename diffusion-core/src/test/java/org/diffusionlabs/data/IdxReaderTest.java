@@ -91,17 +91,17 @@ class IdxReaderTest {
 
     @Test
     void hostileSizesFailWithoutAllocatingTheDeclaredData() throws IOException {
-        // 2,000,000 × 28 × 28 = 1.57 GB declared, 10 bytes present: plain files fail on the length check,
-        // gzip streams after reading what is there.
-        byte[] hostile = idx(8, new int[] {2_000_000, 28, 28}, new byte[10]);
+        // 1,000,000 × 28 × 28 = 784 MB declared (under the 1 GiB cap), 10 bytes present: plain files fail on the
+        // length check, gzip streams after reading what is there (IdxBoundsTest has larger declared sizes).
+        byte[] hostile = idx(8, new int[] {1_000_000, 28, 28}, new byte[10]);
         MalformedIdxException e = assertThrows(MalformedIdxException.class,
                 () -> IdxReader.readImages(write("hostile", hostile)));
         assertEquals(Reason.TRUNCATED, e.reason());
-        assertTrue(e.getMessage().contains("1568000016") && e.getMessage().contains("hostile"), e.getMessage());
+        assertTrue(e.getMessage().contains("784000016") && e.getMessage().contains("hostile"), e.getMessage());
         e = assertThrows(MalformedIdxException.class,
                 () -> IdxReader.readImages(new ByteArrayInputStream(gzip(hostile)), "hostile.gz"));
         assertEquals(Reason.TRUNCATED, e.reason());
-        assertTrue(e.getMessage().contains("after 10 of 1568000000"), e.getMessage());
+        assertTrue(e.getMessage().contains("after 10 of 784000000"), e.getMessage());
     }
 
     @Test

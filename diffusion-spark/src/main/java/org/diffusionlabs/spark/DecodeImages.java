@@ -11,6 +11,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.diffusionlabs.data.ImageDecoder;
+import org.diffusionlabs.data.ImageHeader;
 import org.diffusionlabs.data.ImageOptions;
 import org.diffusionlabs.data.InvalidImageException;
 
@@ -178,7 +179,8 @@ public final class DecodeImages extends ColumnTransformer<DecodeImages> {
             throw new InvalidImageException(file, row, "Spark image struct has nChannels " + n + " and mode " + mode
                     + "; supported: 1/0 (CV_8UC1), 3/16 (CV_8UC3), 4/24 (CV_8UC4)", null);
         }
-        if (h <= 0 || w <= 0 || (long) h * w > ImageDecoder.MAX_PIXELS || data.length != (long) h * w * n) {
+        new ImageHeader(w, h, n, 1).check(file, row); // the struct's data: w·h·n bytes
+        if (data.length != (long) h * w * n) {
             throw new InvalidImageException(file, row, "Spark image struct " + w + "x" + h + "x" + n + " has "
                     + data.length + " data bytes", null);
         }

@@ -1,6 +1,7 @@
 package org.diffusionlabs.jobs;
 
 import org.diffusionlabs.spark.HadoopStorage;
+import org.diffusionlabs.data.ImageDecoder;
 import org.diffusionlabs.data.ImageFolder;
 import org.diffusionlabs.data.ImageFolderReader;
 import org.diffusionlabs.data.ImageOptions;
@@ -16,6 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -41,14 +43,17 @@ public final class EvalCommand extends OptionCommand {
 
     @Override
     protected String synopsis() {
-        return "--samples DIR [--classifier W.safetensors] [--json]";
+        return "--samples DIR [--classifier W.safetensors] [--on-invalid error|skip] [--json]";
     }
 
     @Override
     protected String description() {
         return "DIR is what 'diffusion sample' writes: DIR/<digit>/<i>.png, the folder name being the requested digit.\n"
                 + "Images are resized to 28x28 (bilinear) and mapped to [-1, 1]. Real digits for the Frechet distance are\n"
-                + "the embedded digits the classifier never saw (the training split of the default configuration).";
+                + "the embedded digits the classifier never saw (the training split of the default configuration).\n"
+                + "Files are read as training reads an image folder: hidden entries are ignored, and an unusable\n"
+                + "image (corrupt, or declaring more than the image caps) stops eval naming it, or with\n"
+                + "--on-invalid skip is left out and named on stderr.";
     }
 
     @Override
@@ -56,12 +61,18 @@ public final class EvalCommand extends OptionCommand {
         return List.of(
                 Option.valued("samples", "DIR", "sample folder: DIR/<digit>/<i>.png"),
                 Option.valued("classifier", "W.safetensors", "classifier weights (default: the bundled ones)"),
+                Option.valued("on-invalid", "error|skip", "an unusable image stops eval (error, default) or is "
+                        + "skipped"),
                 Option.flag("json", "print one JSON object to stdout instead of a table"));
     }
 
     @Override
     protected int execute(Args args, PrintStream out, PrintStream err) throws UsageException {
         String dir = args.required("samples");
+        String policy = args.string("on-invalid").orElse("error");
+        if (!policy.equals("error") && !policy.equals("skip")) {
+            throw new UsageException("option --on-invalid must be error or skip, got '" + policy + "'");
+        }
         DigitClassifier classifier;
         Map<String, String> about;
         try {
@@ -74,7 +85,13 @@ public final class EvalCommand extends OptionCommand {
             }
             HadoopStorage storage = new HadoopStorage(dir);
             ImageFolder folder = ImageFolderReader.read(storage, "", ImageOptions
-                    .grey(DigitClassifier.SIDE, DigitClassifier.SIDE).withResize(true).withOnInvalid(OnInvalid.ERROR));
+                    .grey(DigitClassifier.SIDE, DigitClassifier.SIDE).withResize(true)
+                    .withOnInvalid(policy.equals("skip") ? OnInvalid.SKIP : OnInvalid.ERROR));
+            if (folder.skipped() > 0) {
+                err.printf("eval: skipped %,d unusable image(s) (--on-invalid skip); the first %d:%n", folder.skipped(),
+                        folder.skippedFiles().size());
+                folder.skippedFiles().forEach(s -> err.println("  " + s));
+            }
             int[] labels = requestedDigits(folder, dir);
             LabeledImages samples = new LabeledImages(Normalize.toSigned(folder.data().images()), labels);
             int side = sampleSide(storage, folder);
@@ -102,19 +119,15 @@ public final class EvalCommand extends OptionCommand {
         return Resize.bilinear(Transforms.min(Transforms.max(stored, 0, false), 1, false), DigitClassifier.SIDE);
     }
 
-    /** Height of the first sample image (all are resized to 28×28 for the classifier). */
+    /**
+     * Height of the first sample image as stored (all are resized to 28×28 for the classifier), from the header of a
+     * file the folder reader read: nothing else in the folder is opened, and nothing is decoded.
+     */
     private static int sampleSide(HadoopStorage storage, ImageFolder folder) throws IOException {
-        for (String name : folder.classNames()) {
-            for (String file : storage.list(name).stream().sorted().toList()) {
-                try (java.io.InputStream in = storage.open(name + "/" + file)) {
-                    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(in);
-                    if (img != null) {
-                        return img.getHeight();
-                    }
-                }
-            }
+        String first = folder.files().get(0);
+        try (InputStream in = storage.open(first)) {
+            return ImageDecoder.header(in, storage.location(first)).height();
         }
-        return DigitClassifier.SIDE;
     }
 
     /** The digit each image was asked for, from its folder name. */

@@ -6,6 +6,7 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import org.diffusionlabs.data.ImageDecoder;
+import org.diffusionlabs.data.ImageHeader;
 import org.diffusionlabs.data.ImageOptions;
 import org.diffusionlabs.data.InvalidImageException;
 
@@ -91,10 +92,7 @@ final class NumberImages {
                     + "(side² numbers for grey, 3·side² for RGB, channel-first)", null);
         }
         int s = (int) (channels == 1 ? side : third);
-        if ((long) s * s > ImageDecoder.MAX_PIXELS) {
-            throw new InvalidImageException(file, index, "image of " + s + "x" + s + " exceeds "
-                    + ImageDecoder.MAX_PIXELS + " pixels", null);
-        }
+        ImageHeader.checkPixels(s, s, file, index);
         float[] px = new float[n];
         for (int i = 0; i < n; i++) {
             double v = value(holder, field, i, file, index);

@@ -3,6 +3,7 @@ package org.diffusionlabs.jobs;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.schema.GroupType;
 import org.diffusionlabs.data.ImageDecoder;
+import org.diffusionlabs.data.ImageHeader;
 import org.diffusionlabs.data.ImageOptions;
 import org.diffusionlabs.data.InvalidImageException;
 
@@ -47,10 +48,7 @@ final class SparkImageStruct {
             throw new InvalidImageException(file, row, "Spark image struct has mode " + mode + " but nChannels " + n
                     + " needs OpenCV type CV_8UC" + n + " (" + expectedMode + ")", null);
         }
-        if (h <= 0 || w <= 0 || (long) h * w > ImageDecoder.MAX_PIXELS) {
-            throw new InvalidImageException(file, row, "Spark image struct size " + w + "x" + h
-                    + " (width x height) is empty or exceeds " + ImageDecoder.MAX_PIXELS + " pixels", null);
-        }
+        new ImageHeader(w, h, n, 1).check(file, row); // the struct's data: w·h·n bytes
         int plane = h * w;
         if (data.length != (long) plane * n) {
             throw new InvalidImageException(file, row, "Spark image struct data has " + data.length

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EvalCommandTest {
     /** Writes {@code perDigit} images per digit as DIR/<digit>/<i>.png, the way 'sample' does (32×32 here). */
-    private static void writeReal(Path dir, int perDigit, int[] wrongLabelOf) throws IOException {
+    static void writeReal(Path dir, int perDigit, int[] wrongLabelOf) throws IOException {
         LabeledImages unseen = MnistEmbedded.load().split(DigitClassifier.HELD_OUT_FRACTION, DigitClassifier.SPLIT_SEED).train();
         INDArray big = Normalize.toSigned(Resize.bilinear(unseen.images(), 32));
         int[] written = new int[10];
