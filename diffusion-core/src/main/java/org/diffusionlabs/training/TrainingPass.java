@@ -37,6 +37,10 @@ final class TrainingPass implements AutoCloseable {
         this.nullName = n != null && graph.guidance() != null && graph.guidance().dimCond().containsKey(condName) ? n : null;
     }
 
+    long allocations() {
+        return network.arena().allocations();
+    }
+
     long arenaBytes() {
         return network.arena().allocatedBytes();
     }
