@@ -12,12 +12,27 @@ import org.nd4j.linalg.factory.Nd4j;
  * call (a fresh executor's first task): the backend is loaded first ({@link NativeBackend}).
  */
 public final class NativeThreads {
+    /** The thread budget set on this thread by {@link #setOmpThreadsOfCurrentThread}, 0 when never set. */
+    private static final ThreadLocal<Integer> BUDGET = ThreadLocal.withInitial(() -> 0);
+
     private NativeThreads() {}
 
-    /** OpenMP threads of the parallel regions the calling thread starts (OpenMP keeps this setting per thread). */
+    /**
+     * OpenMP threads of the parallel regions the calling thread starts (OpenMP keeps this setting per thread); the
+     * same number becomes the thread's {@link #budget()}, which the engine's fused kernels respect too.
+     */
     public static void setOmpThreadsOfCurrentThread(int threads) {
         Checks.positive(threads, "NativeThreads", "threads");
         NativeBackend.ops().setOmpNumThreads(threads);
+        BUDGET.set(threads);
+    }
+
+    /**
+     * How many cores the calling thread's work may use, as set by {@link #setOmpThreadsOfCurrentThread} (a worker
+     * stream or a Spark task among several), or 0 when nothing set it (the whole machine).
+     */
+    public static int budget() {
+        return BUDGET.get();
     }
 
     /** OpenMP threads the calling thread's parallel regions use. */

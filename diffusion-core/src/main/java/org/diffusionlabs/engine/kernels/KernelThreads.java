@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * caller keeps it busy), the caller runs it too: no caller ever waits on a queue.
  *
  * <p>Threads: {@value #PROPERTY} (1 or 2; default 2 when the JVM sees at least 2 processors). Below
- * {@link #MIN_WORK} elements a call stays on one thread, as the hand-off (~10 µs) would cost more than it saves.
+ * {@link #MIN_WORK} elements a call stays on one thread, as the hand-off (~10 µs) would cost more than it saves,
+ * and so does every call from a thread whose budget is one core ({@code NativeThreads.budget()}: a worker of several
+ * concurrent streams or a Spark task among several; splitting there cost 10 % in two-stream training and DDIM).
  */
 final class KernelThreads {
     static final String PROPERTY = "diffusion.kernels.threads";
@@ -45,7 +47,8 @@ final class KernelThreads {
 
     /** Runs {@code body} over [0, count), in two halves when {@code elements} (the work's size) is large enough. */
     static void split(int count, long elements, Range body) {
-        if (HELPER == null || count < 2 || elements < MIN_WORK) {
+        int budget = org.diffusionlabs.nd.NativeThreads.budget();
+        if (HELPER == null || count < 2 || elements < MIN_WORK || budget == 1) {
             body.run(0, count);
             return;
         }
