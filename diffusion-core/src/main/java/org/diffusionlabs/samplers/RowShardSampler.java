@@ -43,6 +43,11 @@ public final class RowShardSampler implements AutoCloseable {
      * every conditional input and of every step's noise drawn from {@code noise} for the whole batch.
      */
     public INDArray sample(INDArray xT, Conditioning c, StepNoise noise) {
+        return sample(xT, c, noise, StepListener.NONE);
+    }
+
+    /** As {@link #sample(INDArray, Conditioning, StepNoise)}, reporting the first shard's progress to {@code listener}. */
+    public INDArray sample(INDArray xT, Conditioning c, StepNoise noise, StepListener listener) {
         long b = xT.size(0);
         int n = shards.size();
         Checks.require(b >= n, "RowShardSampler", "xT", b + " rows", "needs at least one row per shard (" + n + ")");
@@ -55,7 +60,8 @@ public final class RowShardSampler implements AutoCloseable {
             Conditioning rows = c.rows(from, to);
             Sampler sampler = shards.get(k);
             StepNoise rowNoise = shared.rows(from, to);
-            parts.add(workers.submit(k, () -> sampler.sample(x, rows, rowNoise, StepListener.NONE)));
+            StepListener progress = k == 0 ? listener : StepListener.NONE;
+            parts.add(workers.submit(k, () -> sampler.sample(x, rows, rowNoise, progress)));
         }
         return Nd4j.concat(0, WorkerThreads.getAll(parts).toArray(new INDArray[0]));
     }

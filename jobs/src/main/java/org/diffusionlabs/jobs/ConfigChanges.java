@@ -18,7 +18,7 @@ import java.util.TreeMap;
 final class ConfigChanges {
     /** Keys (or sections ending in '.') that may change on resume: run length, reporting, sampling, execution. */
     static final List<String> FREE = List.of("train.max_steps", "train.max_minutes", "train.log_every",
-            "train.checkpoint_every", "train.keep_last", "train.sample_every", "train.sample_per_label", "train.threads",
+            "train.checkpoint_every", "train.keep_last", "train.sample_every", "train.sample_per_label", "train.sample_steps", "train.threads",
             "guidance.scale", "sample.", "spark.");
 
     private ConfigChanges() {}

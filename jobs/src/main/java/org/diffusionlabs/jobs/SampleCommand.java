@@ -10,7 +10,9 @@ import org.diffusionlabs.predictors.Predictor;
 import org.diffusionlabs.samplers.DdimSampler;
 import org.diffusionlabs.samplers.DdpmSampler;
 import org.diffusionlabs.samplers.EvalSteps;
+import org.diffusionlabs.samplers.RowShardSampler;
 import org.diffusionlabs.samplers.Sampler;
+import org.diffusionlabs.samplers.StepListener;
 import org.diffusionlabs.samplers.StepNoise;
 import org.diffusionlabs.spark.DiffusionModel;
 import org.diffusionlabs.training.LabelEmbedding;
@@ -134,9 +136,9 @@ public final class SampleCommand extends OptionCommand {
             }
             TrainRecipe.Model model = recipe.build(0);
             load(model, weights(cp, weights));
-            Sampler s = sampler(recipe, model, sampler, steps, eta, guidance);
+            List<Sampler> s = samplers(recipe, model, sampler, steps, eta, guidance);
             err.printf("sampling %d per label from %s/checkpoints/step-%d (%s weights), %s %d steps, guidance %.2f%n",
-                    perLabel, run, cp.step(), weights, sampler, s.numSteps(), guidance);
+                    perLabel, run, cp.step(), weights, sampler, s.get(0).numSteps(), guidance);
             write(dir, generate(model, recipe, s, perLabel, seed, err), perLabel);
             err.printf("wrote %s/<label>/<index>.png and %s/grid.png%n", dir, dir);
             return OK;
@@ -221,29 +223,58 @@ public final class SampleCommand extends OptionCommand {
     }
 
     /**
-     * Samples per label from noise of a generator seeded with {@code seed} (its own, so callers' generators are
-     * untouched); returns [classes·K, c, h, w] ordered label by label. Progress goes to {@code err} unless null.
+     * The samplers {@link #generate} runs side by side: one over the model, and on a machine with two or more cores a
+     * second over a replica of its U-Net (same weights, its own engine): two single-threaded streams are the fastest
+     * layout on few cores (docs/performance.md).
      */
-    static INDArray generate(TrainRecipe.Model model, TrainRecipe recipe, Sampler s, int perLabel, long seed, PrintStream err) {
+    static List<Sampler> samplers(TrainRecipe recipe, TrainRecipe.Model model, String kind, int steps, double eta,
+                                  double guidance) {
+        List<Sampler> all = new ArrayList<>();
+        all.add(sampler(recipe, model, kind, steps, eta, guidance));
+        if (Runtime.getRuntime().availableProcessors() >= 2) {
+            org.diffusionlabs.models.adm.AdmUNet unet = model.unet().replica();
+            TrainRecipe.Model replica = new TrainRecipe.Model(unet, model.guidance().withModel(unet), model.encoder());
+            all.add(sampler(recipe, replica, kind, steps, eta, guidance));
+        }
+        return all;
+    }
+
+    /**
+     * Samples per label from noise of a generator seeded with {@code seed} (its own, so callers' generators are
+     * untouched): the noise of every label is drawn first, label by label, then all labels are sampled as one
+     * batch, its rows shared out over {@code samplers} ({@link RowShardSampler}); returns [classes·K, c, h, w]
+     * ordered label by label. Progress goes to {@code err} unless null.
+     */
+    static INDArray generate(TrainRecipe.Model model, TrainRecipe recipe, List<Sampler> samplers, int perLabel, long seed,
+                             PrintStream err) {
         int size = recipe.config.getInt("data.image_size");
-        List<INDArray> images = new ArrayList<>();
         Rng rng = new Rng(seed);
+        int n = TrainRecipe.CLASSES * perLabel;
+        int[] labels = new int[n];
+        List<INDArray> noise = new ArrayList<>();
         for (int label = 0; label < TrainRecipe.CLASSES; label++) {
-            int[] labels = new int[perLabel];
-            java.util.Arrays.fill(labels, label);
-            Conditioning c = Conditioning.of(recipe.unet.embedName(), model.encoder().embed(labels));
-            INDArray xT = rng.randn(perLabel, recipe.unet.inChannels(), size, size);
-            int l = label;
-            images.add(s.sample(xT, c, StepNoise.from(rng), (done, total) -> {
-                if (err != null && (done == total || done % 10 == 0)) {
-                    err.printf("\rlabel %d: step %d/%d", l, done, total);
-                }
-            }));
+            java.util.Arrays.fill(labels, label * perLabel, (label + 1) * perLabel, label);
+            noise.add(rng.randn(perLabel, recipe.unet.inChannels(), size, size));
+        }
+        INDArray xT = Nd4j.concat(0, noise.toArray(new INDArray[0]));
+        Conditioning c = Conditioning.of(recipe.unet.embedName(), model.encoder().embed(labels));
+        StepListener progress = (done, total) -> {
+            if (err != null && (done == total || done % 10 == 0)) {
+                err.printf("\rstep %d/%d", done, total);
+            }
+        };
+        INDArray images;
+        if (samplers.size() > 1 && n >= samplers.size()) {
+            try (RowShardSampler shards = new RowShardSampler(samplers)) {
+                images = shards.sample(xT, c, StepNoise.from(rng), progress);
+            }
+        } else {
+            images = samplers.get(0).sample(xT, c, StepNoise.from(rng), progress);
         }
         if (err != null) {
             err.println();
         }
-        return Nd4j.concat(0, images.toArray(new INDArray[0]));
+        return images;
     }
 
     private static void write(String dir, INDArray images, int perLabel) throws IOException {

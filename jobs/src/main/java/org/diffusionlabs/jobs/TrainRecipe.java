@@ -89,6 +89,7 @@ final class TrainRecipe {
                         + config.getLong("train.sample_every"));
             }
             positive("train.sample_per_label");
+            positive("train.sample_steps");
             positive("sample.steps");
             if (config.getInt("spark.partitions") < 0) {
                 throw new IllegalArgumentException("configuration key spark.partitions must be >= 0 (0 = the master's "

@@ -9,11 +9,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Sample grids written while training, {@code RUN/samples/step-<N>.png} every {@code train.sample_every} steps: DDIM
- * with {@code sample.steps} steps and {@code sample.eta}, guidance {@code guidance.scale}, a row of
+ * with {@code train.sample_steps} steps and {@code sample.eta}, guidance {@code guidance.scale}, a row of
  * {@code train.sample_per_label} images per label, from the current EMA weights. Training is not disturbed: the
  * weights are copied into a separate model (built on first use, reused after), and the noise comes from a generator
  * of its own, seeded with {@code train.seed} afresh for every grid, so all grids of a run start from the same noise
@@ -26,7 +27,7 @@ final class TrainingSamples {
     private final int perLabel;
     private final long seed;
     private TrainRecipe.Model model;
-    private Sampler sampler;
+    private List<Sampler> samplers;
 
     TrainingSamples(TrainRecipe recipe, HadoopStorage runDir) {
         this.recipe = recipe;
@@ -60,11 +61,11 @@ final class TrainingSamples {
     String write(long step, TrainingGraph graph, Ema ema) throws IOException {
         if (model == null) {
             model = recipe.build(seed);
-            sampler = SampleCommand.sampler(recipe, model, "ddim", recipe.config.getInt("sample.steps"),
+            samplers = SampleCommand.samplers(recipe, model, "ddim", recipe.config.getInt("train.sample_steps"),
                     recipe.config.getDouble("sample.eta"), recipe.config.getDouble("guidance.scale"));
         }
         SampleCommand.load(model, emaWeights(graph, ema));
-        INDArray images = SampleCommand.generate(model, recipe, sampler, perLabel, seed, null);
+        INDArray images = SampleCommand.generate(model, recipe, samplers, perLabel, seed, null);
         runDir.write(path(step), PngImages.grid(images, perLabel, 2)); // atomically: never a partial grid
         return path(step);
     }

@@ -76,7 +76,8 @@ class MainJobTest {
     /** train.threads runs the micro-batches on replicas: same losses as one thread (up to OpenMP-count rounding). */
     @Test
     void microBatchesOnTwoThreadsTrainLikeOne() throws IOException {
-        Cli.Result one = train(dir.resolve("t1"), "--max-steps", "2", "--set", "train.grad_accum=2");
+        Cli.Result one = train(dir.resolve("t1"), "--max-steps", "2", "--set", "train.grad_accum=2", "--set",
+                "train.threads=1");
         Cli.Result two = train(dir.resolve("t2"), "--max-steps", "2", "--set", "train.grad_accum=2", "--set",
                 "train.threads=2");
         assertEquals(0, one.code(), one::toString);
