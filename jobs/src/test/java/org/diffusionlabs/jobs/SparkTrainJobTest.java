@@ -54,7 +54,8 @@ class SparkTrainJobTest {
 
     @Test
     void localOneEqualsTheSingleMachineByteForByte() throws IOException {
-        train(dir.resolve("single"), "--max-steps", "3");
+        // a Spark task runs its micro-batches one after the other on the task's thread: compare with the same layout
+        train(dir.resolve("single"), "--max-steps", "3", "--set", "train.threads=1");
         Cli.Result spark = train(dir.resolve("spark"), "--max-steps", "3", "--master", "local[1]",
                 "--averaging-frequency", "2");
         assertTrue(spark.err().contains("1 partition(s), averaging every 2 step(s)"), spark.err());

@@ -41,16 +41,18 @@ class TrainRecipeTest {
     }
 
     @Test
-    void gradientAccumulationDefaultsToOneAndMustBePositive() {
-        assertEquals(1, recipe().gradAccum);
+    void gradientAccumulationDefaultsToTwoAndMustBePositive() {
+        assertEquals(2, recipe().gradAccum, "the default step: two micro-batches of 32");
         assertEquals(4, recipe("train.grad_accum=4").gradAccum);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> recipe("train.grad_accum=0"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> recipe("train.grad_accum=0", "train.threads=1"));
         assertTrue(e.getMessage().contains("train.grad_accum"), e.getMessage());
     }
 
     @Test
-    void threadsDefaultToOneAndRunAtMostTheMicroBatches() {
-        assertEquals(1, recipe().threads);
+    void threadsDefaultToTwoAndRunAtMostTheMicroBatches() {
+        assertEquals(2, recipe().threads, "the default layout: two single-threaded streams");
+        assertEquals(1, recipe("train.grad_accum=1", "train.threads=1").threads);
         assertEquals(2, recipe("train.grad_accum=2", "train.threads=2").threads);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> recipe("train.grad_accum=2", "train.threads=3"));
