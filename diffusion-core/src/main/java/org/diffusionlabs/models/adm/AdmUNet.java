@@ -257,16 +257,7 @@ public final class AdmUNet implements DenoisingModel {
     }
 
     private DiffusionOutput run(INDArray xt, INDArray t, Conditioning c) {
-        Checks.require(xt.rank() == 4 && xt.size(1) == config.inChannels(), "AdmUNet", "xt",
-                java.util.Arrays.toString(xt.shape()), "must be [b, " + config.inChannels() + ", h, w]");
-        Checks.require(t.length() == xt.size(0), "AdmUNet", "t", java.util.Arrays.toString(t.shape()),
-                "needs one timestep per sample (" + xt.size(0) + ")");
-        INDArray cond = config.embedDim() > 0 ? c.get(config.embedName()) : null;
-        if (cond != null) {
-            Checks.require(cond.rank() == 2 && cond.size(0) == xt.size(0) && cond.size(1) == config.embedDim(),
-                    "AdmUNet", config.embedName(), java.util.Arrays.toString(cond.shape()),
-                    "must be [" + xt.size(0) + ", " + config.embedDim() + "]");
-        }
+        INDArray cond = checkInputs(xt, t, c);
         SameDiff sd = inferenceGraph(cond != null);
         Map<String, INDArray> feed = new LinkedHashMap<>();
         feed.put("x", xt.castTo(DataType.FLOAT));
