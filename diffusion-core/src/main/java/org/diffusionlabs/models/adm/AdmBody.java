@@ -6,7 +6,9 @@ import org.diffusionlabs.engine.kernels.Kernels;
 import org.diffusionlabs.engine.nn.Block;
 import org.diffusionlabs.engine.nn.Conv2d;
 import org.diffusionlabs.engine.nn.Embeddings;
+import org.diffusionlabs.engine.nn.GroupNormAct;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
@@ -33,7 +35,7 @@ final class AdmBody {
 
     private final Conv2d convIn;
     private final List<Stage> stages = new ArrayList<>();
-    private final org.diffusionlabs.engine.nn.GroupNormAct headNorm;
+    private final GroupNormAct headNorm;
     private final Conv2d headConv;
     private final int skipCount;
     private INDArray[] skips;
@@ -54,7 +56,7 @@ final class AdmBody {
                 stages.add(new Concat(((AdmLayout.Concat) s).index()));
             }
         }
-        headNorm = new org.diffusionlabs.engine.nn.GroupNormAct(g, layout.head() + "0", AdmUNetConfig.NORM_GROUPS, 1e-5,
+        headNorm = new GroupNormAct(g, layout.head() + "0", AdmUNetConfig.NORM_GROUPS, 1e-5,
                 true, kernels);
         headConv = new Conv2d(g, layout.head() + "2");
         skipCount = layout.skips();
@@ -139,8 +141,8 @@ final class AdmBody {
         skipGrads = null;
     }
 
-    private static org.nd4j.linalg.indexing.INDArrayIndex[] channels(long from, long to) {
-        return new org.nd4j.linalg.indexing.INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.interval(from, to),
-                NDArrayIndex.all(), NDArrayIndex.all()};
+    /** Channels [from, to) of an NCHW array, every sample and position. */
+    static INDArrayIndex[] channels(long from, long to) {
+        return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all()};
     }
 }

@@ -7,8 +7,6 @@ import org.diffusionlabs.engine.nn.Embeddings;
 import org.diffusionlabs.engine.nn.Linear;
 import org.diffusionlabs.nd.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -108,8 +106,8 @@ public final class AdmNetwork implements AutoCloseable {
         if (!config.predictVarianceValue()) {
             return new Output(out, null);
         }
-        INDArray prediction = arena.take(b, c, x.size(2), x.size(3)).assign(out.get(channels(0, c)));
-        INDArray variance = arena.take(b, c, x.size(2), x.size(3)).assign(out.get(channels(c, 2 * c)));
+        INDArray prediction = arena.take(b, c, x.size(2), x.size(3)).assign(out.get(AdmBody.channels(0, c)));
+        INDArray variance = arena.take(b, c, x.size(2), x.size(3)).assign(out.get(AdmBody.channels(c, 2 * c)));
         variance.addi(1.0).divi(2.0);
         arena.give(out);
         return new Output(prediction, variance);
@@ -128,8 +126,8 @@ public final class AdmNetwork implements AutoCloseable {
         INDArray dOut;
         if (config.predictVarianceValue()) {
             dOut = arena.take(b, 2 * c, dPrediction.size(2), dPrediction.size(3));
-            dOut.get(channels(0, c)).assign(dPrediction);
-            INDArray dv = dOut.get(channels(c, 2 * c));
+            dOut.get(AdmBody.channels(0, c)).assign(dPrediction);
+            INDArray dv = dOut.get(AdmBody.channels(c, 2 * c));
             if (dVariance == null) {
                 dv.assign(0);
             } else {
@@ -179,10 +177,6 @@ public final class AdmNetwork implements AutoCloseable {
         INDArray emb = arena.take(b, dim);
         emb.data().setData(row);
         return emb;
-    }
-
-    private static INDArrayIndex[] channels(long from, long to) {
-        return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all()};
     }
 
     @Override
