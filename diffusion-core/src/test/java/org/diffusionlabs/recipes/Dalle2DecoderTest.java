@@ -31,7 +31,12 @@ class Dalle2DecoderTest {
     void defaultsAreTheReferences() {
         Dalle2DecoderConfig d = Dalle2DecoderConfig.builder().build();
         assertEquals(AdmUNetConfig.admUnet(512, 2048, 768, "clip_image", true, 4, 512, 3, 3), d.unet());
-        assertEquals(EvalSteps.linspace(1000, 250), d.evalSteps());
+        EvalSteps steps = d.evalSteps();
+        assertEquals(250, steps.size());
+        assertEquals(0, steps.steps()[0]);
+        assertEquals(4, steps.steps()[1]);
+        assertEquals(999, steps.steps()[249]);
+        assertEquals(EvalSteps.linspace(1000, 250), steps, "the tutorial's torch.linspace(0, 999, 250, dtype=torch.int)");
         assertArrayEquals(BetaSchedules.cosine(1000), d.schedule().values(Coefficient.BETAS));
         assertEquals(0.1, d.clipImageGuidanceDropout());
         assertEquals(7.0, d.guidanceStrength());
