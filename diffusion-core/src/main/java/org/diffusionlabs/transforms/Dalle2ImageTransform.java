@@ -4,6 +4,7 @@ import org.diffusionlabs.nd.Checks;
 import org.diffusionlabs.nd.Rng;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 
@@ -51,7 +52,7 @@ public final class Dalle2ImageTransform implements Transform {
         Checks.require(images.size(0) > 0, OWNER, imageField, Arrays.toString(images.shape()), "must hold an image");
         INDArray[] out = new INDArray[(int) images.size(0)];
         for (int i = 0; i < out.length; i++) {
-            out[i] = transform(images.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)));
+            out[i] = transform(images.get(NDArrayIndex.point(i)));
         }
         return batch.with(imageField, Nd4j.stack(0, out));
     }

@@ -2,6 +2,7 @@ package org.diffusionlabs.transforms;
 
 import org.diffusionlabs.nd.Checks;
 import org.diffusionlabs.nd.PillowResample;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -38,7 +39,7 @@ public record PillowImage(int channels, int height, int width, int[] codes) {
         Checks.notNull(chw, OWNER, "image");
         Checks.require(chw.rank() == 3, OWNER, "image.shape", Arrays.toString(chw.shape()), "must be [c, h, w]");
         boolean fp = chw.dataType().isFPType();
-        double[] v = chw.dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
+        double[] v = chw.dup('c').castTo(DataType.DOUBLE).data().asDouble();
         int[] codes = new int[v.length];
         for (int i = 0; i < v.length; i++) {
             double code = fp ? 255.0 * v[i] : v[i];

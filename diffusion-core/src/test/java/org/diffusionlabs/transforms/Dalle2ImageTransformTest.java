@@ -5,9 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +42,7 @@ class Dalle2ImageTransformTest {
     void dalle2ImageTransform() {
         // Pillow RGB 20×20 of colour (128, 0, 0); sum == (128/255·2 − 1)·25 + 2·(−1)·25, atol 1e-4
         INDArray img = Nd4j.zeros(DataType.INT, 3, 20, 20);
-        img.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0)).assign(128);
+        img.get(NDArrayIndex.point(0)).assign(128);
         Batch out = new Dalle2ImageTransform(5, -1, 1, "x").apply(Batch.of("x", img), new Rng(0));
         INDArray x = out.get("x");
         assertArrayEquals(new long[] {3, 5, 5}, x.shape());
@@ -70,7 +72,7 @@ class Dalle2ImageTransformTest {
             assertArrayEquals(new long[] {c[0], size, size}, x.shape());
             float[] got = x.data().asFloat();
             for (int i = 0; i < got.length; i++, at++) {
-                assertEquals((golden[at] & 0xFF) / 255f, got[i], 0f, "case " + java.util.Arrays.toString(c) + " value " + i);
+                assertEquals((golden[at] & 0xFF) / 255f, got[i], 0f, "case " + Arrays.toString(c) + " value " + i);
             }
         }
         assertEquals(golden.length, at);
@@ -85,7 +87,7 @@ class Dalle2ImageTransformTest {
         assertEquals(one, t.apply(Batch.of("x", unit), null).get("x"));
         INDArray batch = t.apply(Batch.of("x", Nd4j.stack(0, unit, unit)), null).get("x");
         assertArrayEquals(new long[] {2, 3, 4, 4}, batch.shape());
-        assertEquals(one, batch.get(org.nd4j.linalg.indexing.NDArrayIndex.point(1)));
+        assertEquals(one, batch.get(NDArrayIndex.point(1)));
     }
 
     @Test
