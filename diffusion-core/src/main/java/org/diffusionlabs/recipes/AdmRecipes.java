@@ -36,7 +36,8 @@ public final class AdmRecipes {
                         .optLearnNullEmbedding(config.learnNullEmb()).optInitRng(rng).build();
         DiscreteGaussianSchedule schedule = config.schedule();
         Predictor predictor = PredictionType.NOISE.create(schedule, Predictor.clampTo(-1, 1));
-        DdpmSampler sampler = new DdpmSampler(guidance == null ? unet : guidance, schedule, predictor, config.evalSteps());
+        DdpmSampler sampler = new DdpmSampler(guidance == null ? unet : guidance, schedule, predictor,
+                config.evalSteps());
         return new Dalle2Decoder(config, unet, guidance, schedule, predictor, sampler);
     }
 }

@@ -54,7 +54,8 @@ public record Dalle2Decoder(Dalle2DecoderConfig config, AdmUNet unet, Classifier
      */
     public TrainingGraph trainingGraph() {
         TrainingGraph.Loss loss = config.predictVarianceValue() ? TrainingGraph.Loss.HYBRID : TrainingGraph.Loss.MSE;
-        return TrainingGraph.build(unet, guidance, null, loss, PredictionType.NOISE, unet.config().dropout(), VLB_WEIGHT);
+        return TrainingGraph.build(unet, guidance, null, loss, PredictionType.NOISE, unet.config().dropout(),
+                VLB_WEIGHT);
     }
 
     /**

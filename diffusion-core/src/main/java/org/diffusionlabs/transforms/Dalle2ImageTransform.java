@@ -34,7 +34,8 @@ public final class Dalle2ImageTransform implements Transform {
         this.imageSize = Checks.positive(imageSize, OWNER, "imageSize");
         Checks.finite(imageMin, OWNER, "imageMin");
         Checks.finite(imageMax, OWNER, "imageMax");
-        Checks.require(imageField != null && !imageField.isEmpty(), OWNER, "imageField", imageField, "must be non-empty");
+        Checks.require(imageField != null && !imageField.isEmpty(), OWNER, "imageField", imageField,
+                "must be non-empty");
         // the reference's Python-float arithmetic on a float32 tensor: both constants meet the data in float32
         this.scale = (float) (imageMax - imageMin);
         this.offset = (float) imageMin;

@@ -32,7 +32,8 @@ class PillowResampleTest {
     void boxHalvingRoundsAfterEachPass() {
         // 2×2 → 1×1 per channel: rows 0.5, 2.5 → 1, 3 (half up), then 2; rows 10, 10.5 → 10, 11, then 10.5 → 11,
         // not round(10.25) = 10 (values checked with Pillow 9.4)
-        int[] out = PillowResample.resize(new int[] {0, 1, 2, 3, 10, 10, 10, 11}, 2, 2, 2, 1, 1, PillowResample.Filter.BOX);
+        int[] in = {0, 1, 2, 3, 10, 10, 10, 11};
+        int[] out = PillowResample.resize(in, 2, 2, 2, 1, 1, PillowResample.Filter.BOX);
         assertArrayEquals(new int[] {2, 11}, out);
     }
 

@@ -36,7 +36,7 @@ class Dalle2DecoderTest {
         assertEquals(0, steps.steps()[0]);
         assertEquals(4, steps.steps()[1]);
         assertEquals(999, steps.steps()[249]);
-        assertEquals(EvalSteps.linspace(1000, 250), steps, "the tutorial's torch.linspace(0, 999, 250, dtype=torch.int)");
+        assertEquals(EvalSteps.linspace(1000, 250), steps, "torch.linspace(0, 999, 250, dtype=torch.int)");
         assertArrayEquals(BetaSchedules.cosine(1000), d.schedule().values(Coefficient.BETAS));
         assertEquals(0.1, d.clipImageGuidanceDropout());
         assertEquals(7.0, d.guidanceStrength());
@@ -65,7 +65,8 @@ class Dalle2DecoderTest {
         Dalle2Decoder decoder = AdmRecipes.dalle2Decoder(TINY, new Rng(1));
         TrainingGraph graph = decoder.trainingGraph();
         assertEquals(TrainingGraph.Loss.HYBRID, graph.loss());
-        assertTrue(graph.trainables().containsKey("train_unconditional_embedding.clip_image"), graph.trainables().keySet().toString());
+        assertTrue(graph.trainables().containsKey("train_unconditional_embedding.clip_image"),
+                graph.trainables().keySet().toString());
         INDArray before = decoder.unet().parameters().asMap().get("res_cond_proj.clip_image.weight").dup();
         TrainStep step = new TrainStep(graph, decoder.schedule(), new AdamW());
         Rng data = new Rng(5);

@@ -67,8 +67,8 @@ class Dalle2ImageTransformTest {
         int at = 0;
         for (int[] c : CASES) {
             int size = c[3];
-            INDArray x = new Dalle2ImageTransform(size, 0, 1, "img").apply(Batch.of("img", pattern(c[0], c[1], c[2])), null)
-                    .get("img");
+            Batch in = Batch.of("img", pattern(c[0], c[1], c[2]));
+            INDArray x = new Dalle2ImageTransform(size, 0, 1, "img").apply(in, null).get("img");
             assertArrayEquals(new long[] {c[0], size, size}, x.shape());
             float[] got = x.data().asFloat();
             for (int i = 0; i < got.length; i++, at++) {
@@ -112,13 +112,15 @@ class Dalle2ImageTransformTest {
                 () -> new Dalle2ImageTransform(2, -1, 1, "x").apply(Batch.of("x", bad), null));
         assertTrue(e.getMessage().contains("1.5"), e.getMessage());
         INDArray big = Nd4j.zeros(DataType.INT, 1, 4, 4).addi(256);
-        assertThrows(IllegalArgumentException.class, () -> new Dalle2ImageTransform(2, -1, 1, "x").apply(Batch.of("x", big), null));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Dalle2ImageTransform(2, -1, 1, "x").apply(Batch.of("x", big), null));
     }
 
     @Test
     void shapesAndChannelsOutsideLAndRgbAreRejected() {
         Dalle2ImageTransform t = new Dalle2ImageTransform(2, -1, 1, "x");
-        assertThrows(IllegalArgumentException.class, () -> t.apply(Batch.of("x", Nd4j.zeros(DataType.INT, 4, 4)), null));
+        INDArray flat = Nd4j.zeros(DataType.INT, 4, 4);
+        assertThrows(IllegalArgumentException.class, () -> t.apply(Batch.of("x", flat), null));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> t.apply(Batch.of("x", Nd4j.zeros(DataType.INT, 4, 4, 4)), null));
         assertTrue(e.getMessage().contains("channels"), e.getMessage());
