@@ -63,6 +63,11 @@ public final class ClassifierFreeGuidance implements DenoisingModel {
     }
 
     /** The wrapped model. */
+    @Override
+    public void releaseMemory() {
+        model.releaseMemory();
+    }
+
     public DenoisingModel model() {
         return model;
     }

@@ -72,4 +72,9 @@ public final class Inpainting implements DenoisingModel {
         INDArray input = Nd4j.concat(1, xt, maskedTarget.castTo(xt.dataType()), mask.castTo(xt.dataType()));
         return model.predict(input, t, c);
     }
+
+    @Override
+    public void releaseMemory() {
+        model.releaseMemory();
+    }
 }

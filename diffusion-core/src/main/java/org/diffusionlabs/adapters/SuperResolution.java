@@ -88,4 +88,9 @@ public final class SuperResolution implements DenoisingModel {
     private INDArray clamp(INDArray x) {
         return clamp.apply(x);
     }
+
+    @Override
+    public void releaseMemory() {
+        model.releaseMemory();
+    }
 }

@@ -76,7 +76,7 @@ public final class Arena implements AutoCloseable {
         all.forEach(this::give);
     }
 
-    /** Native bytes this arena has allocated so far (its high-water mark: nothing is ever freed before close). */
+    /** Native bytes this arena holds (its high-water mark since it was created or last {@link #release released}). */
     public long allocatedBytes() {
         return allocatedBytes;
     }
@@ -86,11 +86,21 @@ public final class Arena implements AutoCloseable {
         return allocations;
     }
 
-    /** Frees every array now, without waiting for the garbage collector. */
-    @Override
-    public void close() {
+    /**
+     * Frees every array now, without waiting for the garbage collector; the arena stays usable and later takes
+     * allocate afresh. For a pause between phases whose memory should not add up, e.g. training steps and a progress
+     * grid sampled between them. Arrays taken before are invalid afterwards.
+     */
+    public void release() {
         reclaim();
         free.values().forEach(q -> q.forEach(INDArray::close));
         free.clear();
+        allocatedBytes = 0;
+    }
+
+    /** As {@link #release}: frees every array now. */
+    @Override
+    public void close() {
+        release();
     }
 }

@@ -16,4 +16,10 @@ public interface DenoisingModel {
      * @param c  conditional inputs, never null (use {@link Conditioning#none()})
      */
     DiffusionOutput predict(INDArray xt, INDArray t, Conditioning c);
+
+    /**
+     * Frees memory the model keeps between calls (an engine's intermediates) now, rather than holding it while other
+     * work runs; the next call allocates it again. Adapters pass it on to the model they wrap.
+     */
+    default void releaseMemory() {}
 }

@@ -77,4 +77,9 @@ public final class DdimSampler implements Sampler {
                 Nd4j.valueArrayOf(new long[] {b}, order[i], DataType.LONG),
                 Nd4j.valueArrayOf(new long[] {b}, order[i + 1], DataType.LONG), noise));
     }
+
+    @Override
+    public void releaseMemory() {
+        model.releaseMemory();
+    }
 }

@@ -111,4 +111,9 @@ public final class DdpmSampler implements Sampler {
         }
         return Nd4j.createFromArray(idx);
     }
+
+    @Override
+    public void releaseMemory() {
+        model.releaseMemory();
+    }
 }

@@ -38,4 +38,7 @@ public interface Sampler {
     default INDArray sample(INDArray xT, Conditioning c, Rng rng) {
         return sample(xT, c, StepNoise.from(rng), StepListener.NONE);
     }
+
+    /** {@link org.diffusionlabs.models.DenoisingModel#releaseMemory} of the model it samples (between runs). */
+    default void releaseMemory() {}
 }

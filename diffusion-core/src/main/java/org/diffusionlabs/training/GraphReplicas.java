@@ -75,6 +75,14 @@ public final class GraphReplicas implements AutoCloseable {
         return workers.submit(worker, () -> replica.lossAndGradientsInto(feed, slot));
     }
 
+    /**
+     * {@link TrainingGraph#releaseActivations} on every replica; only between steps (no micro-batch queued), from
+     * the thread that submits them (the futures' hand-over orders it after the workers' last use).
+     */
+    public void releaseActivations() {
+        replicas.forEach(TrainingGraph::releaseActivations);
+    }
+
     /** Stops the worker threads after their queued work. */
     @Override
     public void close() {

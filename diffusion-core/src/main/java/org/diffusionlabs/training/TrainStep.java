@@ -189,6 +189,15 @@ public final class TrainStep {
         return feed;
     }
 
+    /** Frees the activation memory of the graph and its replicas between steps (see {@link TrainingGraph#releaseActivations}). */
+    public void releaseActivations() {
+        if (replicas != null) {
+            replicas.releaseActivations();
+        } else {
+            graph.releaseActivations();
+        }
+    }
+
     public TrainingGraph graph() {
         return graph;
     }

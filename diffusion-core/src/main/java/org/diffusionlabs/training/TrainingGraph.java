@@ -283,6 +283,16 @@ public final class TrainingGraph {
         return pass == null ? 0 : pass.arenaBytes();
     }
 
+    /**
+     * Frees the engine's activation memory now, between steps (the next step allocates it again): call it before
+     * work whose memory should not add to training's, such as sampling a progress grid. Not during a step.
+     */
+    public void releaseActivations() {
+        if (pass != null) {
+            pass.releaseMemory();
+        }
+    }
+
     /** Views shaped like the trainables into another flat array laid out as {@link #gradientBuffer()}. */
     public Map<String, INDArray> gradientViews(INDArray flat) {
         return pass().gradients().viewsOf(flat);

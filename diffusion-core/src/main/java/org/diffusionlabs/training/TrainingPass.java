@@ -45,6 +45,11 @@ final class TrainingPass implements AutoCloseable {
         return network.arena().allocatedBytes();
     }
 
+    /** Frees the activations' memory between steps (the gradient buffer stays). */
+    void releaseMemory() {
+        network.releaseMemory();
+    }
+
     GradientBuffer gradients() {
         return network.gradients();
     }

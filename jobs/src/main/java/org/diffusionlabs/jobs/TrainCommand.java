@@ -222,6 +222,7 @@ public final class TrainCommand extends OptionCommand {
                 }
             }
             log.start(built.model().unet().parameters().count(), data.size(), state.step, graph, ema, "");
+            log.beforeSamples = step::releaseActivations; // a grid's memory replaces training's, it does not add to it
             return runLoop(recipe, store, log, trainer, state, step, ema);
         }
     }
@@ -271,6 +272,8 @@ public final class TrainCommand extends OptionCommand {
         Progress progress;
         private TrainingGraph graph;
         private Ema ema;
+        /** Frees what training holds between steps before a grid is sampled (single machine: the activations). */
+        Runnable beforeSamples = () -> {};
 
         RunLog(TrainRecipe recipe, String run, HadoopStorage runDir, MetricsLog metrics, long deadline, PrintStream err) {
             this.recipe = recipe;
@@ -327,6 +330,7 @@ public final class TrainCommand extends OptionCommand {
         void sample(long s) {
             long t0 = System.nanoTime();
             try {
+                beforeSamples.run();
                 String path = samples.write(s, graph, ema);
                 err.printf("%nsample grid %s/%s written in %.1f s%n", run, path, (System.nanoTime() - t0) / 1e9);
             } catch (IOException e) {

@@ -1,7 +1,7 @@
 package org.diffusionlabs.jobs;
 
-import org.diffusionlabs.spark.HadoopStorage;
 import org.diffusionlabs.samplers.Sampler;
+import org.diffusionlabs.spark.HadoopStorage;
 import org.diffusionlabs.training.Ema;
 import org.diffusionlabs.training.LabelEmbedding;
 import org.diffusionlabs.training.TrainingGraph;
@@ -66,6 +66,7 @@ final class TrainingSamples {
         }
         SampleCommand.load(model, emaWeights(graph, ema));
         INDArray images = SampleCommand.generate(model, recipe, samplers, perLabel, seed, null);
+        samplers.forEach(Sampler::releaseMemory); // training resumes: the samplers' intermediates are not kept until the next grid
         runDir.write(path(step), PngImages.grid(images, perLabel, 2)); // atomically: never a partial grid
         return path(step);
     }

@@ -161,6 +161,11 @@ public final class AdmNetwork implements AutoCloseable {
         arena.reclaim();
     }
 
+    /** Frees the intermediates' memory now ({@link Arena#release}); the next pass allocates it again. */
+    public void releaseMemory() {
+        arena.release();
+    }
+
     /** [sin(t·f), cos(t·f)] in float32 as {@code TimestepEmbedding}, a zero column when the width is odd. */
     private INDArray timestepEmbedding(INDArray t, long b) {
         int dim = config.timeEmbedDim();

@@ -237,6 +237,14 @@ public final class AdmUNet implements DenoisingModel {
         }
     }
 
+    /** Frees the engine's intermediates now ({@link AdmNetwork#releaseMemory}); the next prediction allocates them again. */
+    @Override
+    public synchronized void releaseMemory() {
+        if (network != null) {
+            network.releaseMemory();
+        }
+    }
+
     /** The SameDiff inference graph's output: the test oracle of {@link #predict}. */
     public synchronized DiffusionOutput referencePredict(INDArray xt, INDArray t, Conditioning c) {
         return Workspaces.outside(() -> run(xt, t, c));
