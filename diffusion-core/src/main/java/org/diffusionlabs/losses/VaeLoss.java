@@ -36,16 +36,21 @@ public final class VaeLoss {
         mse = mse * mse / n;
         diff.muli(2.0 / n);
 
+        double kl = klGradients(posterior, klWeight / batch, dMean, dLogVariance) / batch;
+        return new Terms(mse + klWeight * kl, mse, kl);
+    }
+
+    /**
+     * Σ KL(posterior ‖ N(0, I)) over all elements, and the gradients of {@code weight} times it: dμ = weight·μ,
+     * d logvar = weight·(σ² − 1)/2 (written into the given arrays).
+     */
+    public static double klGradients(DiagonalGaussian posterior, double weight, INDArray dMean, INDArray dLogVariance) {
         INDArray var = dLogVariance.assign(posterior.stddev()).muli(posterior.stddev());
         double sumVar = var.sumNumber().doubleValue();
-        INDArray mu2 = dMean.assign(posterior.mean()).muli(posterior.mean());
-        double sumMu2 = mu2.sumNumber().doubleValue();
+        double sumMu2 = dMean.assign(posterior.mean()).muli(posterior.mean()).sumNumber().doubleValue();
         double sumLogVar = posterior.logVariance().sumNumber().doubleValue(); // ln σ² = the clamped log-variance
-        double kl = 0.5 * (sumVar + sumMu2 - posterior.mean().length() - sumLogVar) / batch;
-
-        double w = klWeight / batch;
-        dMean.assign(posterior.mean()).muli(w);
-        dLogVariance.subi(1.0).muli(0.5 * w);
-        return new Terms(mse + klWeight * kl, mse, kl);
+        dMean.assign(posterior.mean()).muli(weight);
+        dLogVariance.subi(1.0).muli(0.5 * weight);
+        return 0.5 * (sumVar + sumMu2 - posterior.mean().length() - sumLogVar);
     }
 }

@@ -77,6 +77,40 @@ public record DiagonalGaussian(INDArray mean, INDArray logVariance, INDArray std
         return out.muli(0.5);
     }
 
+    /**
+     * The gradient of the encoder moments {@code h} [b, 2E, h, w] this posterior came from, given the gradients of
+     * what it produced: the latent z = μ + ε·σ (or μ when {@code noise} is null), and extra gradients of μ and of
+     * the clamped log-variance (null for none). The log-variance half passes the clamp only where the raw value lies
+     * within the bounds (PyTorch's clamp gradient, bounds included).
+     *
+     * @param dh      [b, 2E, h, w] output (written)
+     * @param scratch [b, E, h, w] work array
+     */
+    public void backward(INDArray h, INDArray noise, INDArray dz, INDArray dMean, INDArray dLogVariance, INDArray dh,
+                         INDArray scratch) {
+        long e = mean.size(1);
+        INDArray dMeanPart = dh.get(channels(0, e));
+        dMeanPart.assign(dz);
+        if (dMean != null) {
+            dMeanPart.addi(dMean);
+        }
+        INDArray dLv = dh.get(channels(e, 2 * e));
+        if (noise != null) {
+            // σ = exp(logvar / 2): d logvar = dz·ε·σ/2
+            dLv.assign(dz).muli(noise).muli(stddev).muli(0.5);
+        } else {
+            dLv.assign(0);
+        }
+        if (dLogVariance != null) {
+            dLv.addi(dLogVariance);
+        }
+        // 1 where clamping changed nothing (raw == clamped), 0 elsewhere
+        scratch.assign(h.get(channels(e, 2 * e))).subi(logVariance);
+        Transforms.abs(scratch, false);
+        Transforms.sign(scratch, false);
+        dLv.muli(scratch.rsubi(1.0));
+    }
+
     static INDArrayIndex[] channels(long from, long to) {
         return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all()};
     }

@@ -5,7 +5,6 @@ import org.diffusionlabs.engine.GradientBuffer;
 import org.diffusionlabs.engine.kernels.Kernels;
 import org.diffusionlabs.nd.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Arrays;
 
@@ -104,32 +103,10 @@ public final class VaeNetwork implements AutoCloseable {
         Checks.require(posterior != null, "VaeNetwork", "backward", "called", "needs a training forward first");
         INDArray dzq = stages.decoder().backward(arena, dDecoded);
         INDArray dz = stages.postQuantConv().backward(arena, dzq);
-        long e = config.embeddingChannels();
         INDArray dm = arena.take(moments.shape());
-        INDArray dMeanPart = dm.get(DiagonalGaussian.channels(0, e));
-        dMeanPart.assign(dz);
-        if (dMean != null) {
-            dMeanPart.addi(dMean);
-        }
-        INDArray dLv = arena.take(dz.shape());
-        if (noise != null) {
-            // z = μ + ε·σ, σ = exp(logvar / 2): dlogvar = dz·ε·σ/2
-            dLv.assign(dz).muli(noise).muli(posterior.stddev()).muli(0.5);
-        } else {
-            dLv.assign(0);
-        }
-        if (dLogVariance != null) {
-            dLv.addi(dLogVariance);
-        }
-        // the clamp passes the gradient where the raw log-variance lies within the bounds, i.e. where clamping changed nothing
-        INDArray pass = arena.take(dz.shape()).assign(moments.get(DiagonalGaussian.channels(e, 2 * e)));
-        pass.subi(posterior.logVariance());
-        Transforms.abs(pass, false);
-        Transforms.sign(pass, false);
-        pass.rsubi(1.0);
-        dm.get(DiagonalGaussian.channels(e, 2 * e)).assign(dLv.muli(pass));
-        arena.give(pass);
-        arena.give(dLv);
+        INDArray scratch = arena.take(dz.shape());
+        posterior.backward(moments, noise, dz, dMean, dLogVariance, dm, scratch);
+        arena.give(scratch);
         arena.give(dz);
         INDArray dh = stages.quantConv().backward(arena, dm);
         INDArray dx = stages.encoder().backward(arena, dh);

@@ -1,0 +1,126 @@
+package org.diffusionlabs.models.vae;
+
+import org.diffusionlabs.engine.Arena;
+import org.diffusionlabs.engine.ScalarKernels;
+import org.diffusionlabs.engine.kernels.Kernels;
+import org.diffusionlabs.losses.VaeLoss;
+import org.diffusionlabs.testing.Approx;
+import org.diffusionlabs.testing.Golden;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The tiny VAE against the real reference (golden/vae, see {@code tools/golden/vae_golden.py}): encode (mean,
+ * stddev, KL), decode, forward at the mode and with a given ε, the posterior's clamp and its gradient, and the loss
+ * MSE + 0.1·KL/batch with the gradient of every parameter and of the input, on the oracle kernels and on both
+ * production implementations. Tolerances of golden/README.md: outputs |a − b| ≤ 1e-4·max|ref| + 1e-6, gradients
+ * 1e-4·max|ref| + 1e-7.
+ */
+class VaeGoldenTest {
+    static Kernels kernels(String name) {
+        return name.equals("scalar") ? new ScalarKernels() : Kernels.named(name);
+    }
+
+    static void assertOutput(String name, INDArray actual) {
+        Approx.assertCloseToMax(VaeGolden.outputs().get(name), actual, 1e-4, 1e-6, name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector", "composed"})
+    void encodeDecodeAndBothForwardModesMatchTheReference(String kernelName) {
+        Map<String, INDArray> in = VaeGolden.inputs();
+        try (VaeNetwork net = VaeGolden.vae().network(kernels(kernelName))) {
+            DiagonalGaussian post = net.encode(in.get("x"));
+            assertOutput("encode.mean", post.mean());
+            assertOutput("encode.stddev", post.stddev());
+            assertOutput("encode.kl", post.kl());
+            net.reclaim();
+            assertOutput("decode", net.decode(in.get("z")));
+            net.reclaim();
+            assertOutput("forward_mode.decoder_output", net.forward(in.get("x"), null, DropoutNoise.NONE, false).decoded());
+            net.reclaim();
+            VaeNetwork.Output sampled = net.forward(in.get("x"), in.get("noise"), DropoutNoise.NONE, false);
+            assertOutput("forward_sample.z", sampled.z());
+            assertOutput("forward_sample.decoder_output", sampled.decoded());
+        }
+    }
+
+    @Test
+    void theModelsInferenceMethodsMatchTheReference() {
+        VariationalAutoencoder vae = VaeGolden.vae();
+        Map<String, INDArray> in = VaeGolden.inputs();
+        assertOutput("encode.mean", vae.encode(in.get("x")).mean());
+        assertOutput("decode", vae.decode(in.get("z")));
+        assertOutput("forward_mode.decoder_output", vae.forward(in.get("x"), null).decoderOutput());
+        assertOutput("forward_sample.decoder_output", vae.forward(in.get("x"), in.get("noise")).decoderOutput());
+    }
+
+    /** Log-variances from −45 to 35 through the clamp to [−30, 20], the sample, the KL and the gradient of h. */
+    @Test
+    void posteriorClampSampleKlAndGradientMatchTheReference() {
+        Map<String, INDArray> in = VaeGolden.inputs();
+        INDArray h = in.get("h");
+        DiagonalGaussian post = DiagonalGaussian.fromMoments(h);
+        assertOutput("posterior.mean", post.mean());
+        assertOutput("posterior.stddev", post.stddev());
+        assertOutput("posterior.kl", post.kl());
+        assertOutput("posterior.z", post.sample(in.get("h_noise")));
+        INDArray dMean = post.mean().ulike();
+        INDArray dLogVar = post.mean().ulike();
+        VaeLoss.klGradients(post, 1.0, dMean, dLogVar);
+        INDArray dh = h.ulike();
+        post.backward(h, in.get("h_noise"), in.get("h_weight"), dMean, dLogVar, dh, post.mean().ulike());
+        INDArray ref = VaeGolden.outputs().get("posterior.grad_h");
+        Approx.assertCloseToMax(ref, dh, 1e-4, 1e-7, "posterior.grad_h");
+        // non-vacuous: the clamped half of h has exactly zero gradient in the reference and here
+        assertTrue(ref.get(DiagonalGaussian.channels(2, 4)).amaxNumber().doubleValue() > 0.1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector", "composed"})
+    void lossAndEveryGradientMatchTheReference(String kernelName) {
+        Map<String, INDArray> in = VaeGolden.inputs();
+        Map<String, INDArray> golden = VaeGolden.outputs();
+        Golden s = VaeGolden.scalars();
+        VariationalAutoencoder vae = VaeGolden.vae();
+        try (VaeNetwork net = vae.network(kernels(kernelName))) {
+            INDArray x = in.get("x");
+            VaeNetwork.Output out = net.forward(x, in.get("noise"), DropoutNoise.NONE, true);
+            Arena arena = net.arena();
+            INDArray dDecoded = arena.take(out.decoded().shape());
+            INDArray dMean = arena.take(out.posterior().mean().shape());
+            INDArray dLogVar = arena.take(out.posterior().mean().shape());
+            VaeLoss.Terms t = VaeLoss.compute(out.decoded(), x, out.posterior(), s.scalar("kl_weight"), dDecoded, dMean, dLogVar);
+            assertEquals(s.scalar("mse"), t.reconstruction(), 1e-5 * s.scalar("mse"));
+            assertEquals(s.scalar("kl"), t.kl(), 1e-5 * s.scalar("kl"));
+            assertEquals(s.scalar("loss"), t.loss(), 1e-5 * s.scalar("loss"));
+            // x is also the MSE target: its gradient has that path too
+            INDArray targetPath = dDecoded.neg();
+            INDArray dx = net.backward(dDecoded, dMean, dLogVar, true);
+            Approx.assertCloseToMax(golden.get("grad.x"), dx.add(targetPath), 1e-4, 1e-7, "grad.x");
+            List<String> bad = new ArrayList<>();
+            int checked = 0;
+            for (Map.Entry<String, INDArray> e : net.gradients().gradients().entrySet()) {
+                INDArray ref = golden.get("grad." + e.getKey());
+                checked++;
+                double max = ref.amaxNumber().doubleValue();
+                double diff = ref.castTo(DataType.DOUBLE).sub(e.getValue().castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+                if (!(diff <= 1e-4 * max + 1e-7)) {
+                    bad.add(e.getKey() + " maxdiff " + diff + " (max|ref| " + max + ")");
+                }
+            }
+            assertEquals(126, checked);
+            assertTrue(bad.isEmpty(), String.join("\n", bad));
+        }
+    }
+}
