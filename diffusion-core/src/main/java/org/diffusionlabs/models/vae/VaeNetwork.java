@@ -100,7 +100,9 @@ public final class VaeNetwork implements AutoCloseable {
      * @return dx [b, in, h, w], or null when not asked for
      */
     public INDArray backward(INDArray dDecoded, INDArray dMean, INDArray dLogVariance, boolean needDx) {
-        Checks.require(posterior != null, "VaeNetwork", "backward", "called", "needs a training forward first");
+        if (posterior == null) {
+            throw new IllegalStateException("VaeNetwork.backward needs a training forward (train = true) first");
+        }
         INDArray dzq = stages.decoder().backward(arena, dDecoded);
         INDArray dz = stages.postQuantConv().backward(arena, dzq);
         INDArray dm = arena.take(moments.shape());
