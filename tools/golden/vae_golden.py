@@ -47,6 +47,7 @@ from torchmultimodal.diffusion_labs.models.vae.vae import VariationalAutoencoder
 CONFIG = dict(embedding_channels=3, in_channels=3, out_channels=2, z_channels=4, channels=8, num_res_blocks=1,
               channel_multipliers=(1, 2), dropout=0.0, norm_groups=4, norm_eps=1e-6, output_alpha_channel=True)
 KL_WEIGHT = 0.1
+FILES = ("vae_state.safetensors", "vae_inputs.safetensors", "vae_outputs.safetensors", "vae_scalars.json")
 
 
 def write_safetensors(path, tensors, metadata):
@@ -158,9 +159,7 @@ def main(out_dir):
         json.dump(scalars, f, indent=1)
         f.write("\n")
     manifest = {}
-    for name in sorted(os.listdir(out_dir)):
-        if name == "MANIFEST.json":
-            continue
+    for name in sorted(FILES):
         data = open(os.path.join(out_dir, name), "rb").read()
         manifest[name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     with open(os.path.join(out_dir, "MANIFEST.json"), "w") as f:

@@ -35,6 +35,27 @@ class VaeGoldenTest {
         Approx.assertCloseToMax(VaeGolden.outputs().get(name), actual, 1e-4, 1e-6, name);
     }
 
+    /** The golden files are the ones the generator wrote (sizes and sha256 of MANIFEST.json). */
+    @Test
+    void theGoldenFilesMatchTheirManifest() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode manifest;
+        try (java.io.InputStream in = VaeGoldenTest.class.getResourceAsStream("/golden/vae/MANIFEST.json")) {
+            manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        }
+        int files = 0;
+        for (java.util.Iterator<String> it = manifest.fieldNames(); it.hasNext(); files++) {
+            String name = it.next();
+            byte[] bytes;
+            try (java.io.InputStream in = VaeGoldenTest.class.getResourceAsStream("/golden/vae/" + name)) {
+                bytes = in.readAllBytes();
+            }
+            assertEquals(manifest.get(name).get("bytes").asLong(), bytes.length, name);
+            byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+            assertEquals(manifest.get(name).get("sha256").asText(), java.util.HexFormat.of().formatHex(sha), name);
+        }
+        assertEquals(4, files);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"scalar", "vector", "composed"})
     void encodeDecodeAndBothForwardModesMatchTheReference(String kernelName) {
