@@ -23,19 +23,6 @@ public interface DropoutNoise {
      * kept iff below 1 − p, kept values 1/(1 − p) in float32.
      */
     static DropoutNoise torch(Rng rng) {
-        Checks.notNull(rng, "DropoutNoise", "rng");
-        return (arena, p, shape) -> {
-            if (p == 0) {
-                return null;
-            }
-            INDArray m = arena.take(shape);
-            float keep = 1f / (float) (1 - p);
-            float[] v = new float[Math.toIntExact(m.length())];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = rng.uniformDouble() < 1 - p ? keep : 0f;
-            }
-            m.data().setData(v);
-            return m;
-        };
+        return new TorchDropout(Checks.notNull(rng, "DropoutNoise", "rng"));
     }
 }
