@@ -1,6 +1,7 @@
 package org.diffusionlabs.data;
 
 import org.diffusionlabs.nd.Checks;
+import org.diffusionlabs.nd.PillowResample;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,12 +18,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * torch's {@code interpolate(mode="bilinear", antialias=True)}); it does not reproduce Pillow's 8-bit rounding, so it
  * differs from torchvision-on-PIL by at most one grey level (1/255; two roundings of ≤ ½). {@link #bilinearUint8} reproduces
  * Pillow exactly for images whose values are {@code k/255} (as all readers of this package give): 22-bit fixed-point
- * weights and rounding to uint8 after each pass.
+ * weights and rounding to uint8 after each pass ({@link PillowResample}).
  */
 public final class Resize {
     private static final String OWNER = "Resize";
-    /** Pillow's fixed-point precision for 8-bit images: 32 − 8 − 2 bits. */
-    private static final int PRECISION_BITS = 22;
 
     private Resize() {}
 
@@ -69,7 +68,7 @@ public final class Resize {
             int in0 = p * h * w;
             int out0 = p * outH * outW;
             if (uint8) {
-                plane8(src, in0, h, w, outH, outW, horizontal, vertical, tmp, dst, out0);
+                plane8(src, in0, h, w, outH, outW, dst, out0);
             } else {
                 planeFloat(src, in0, h, w, outH, outW, horizontal, vertical, tmp, dst, out0);
             }
@@ -106,49 +105,16 @@ public final class Resize {
         }
     }
 
-    private static void plane8(float[] src, int in0, int h, int w, int outH, int outW, Filter fx, Filter fy,
-                               float[] tmp, float[] dst, int out0) {
-        // Pillow: each pass is skipped when its size does not change, otherwise rounds to uint8.
+    /** Pillow's 8-bit path ({@link PillowResample}) on one plane: values taken as {@code round(255·v)}, clamped. */
+    private static void plane8(float[] src, int in0, int h, int w, int outH, int outW, float[] dst, int out0) {
         int[] in = new int[h * w];
         for (int i = 0; i < in.length; i++) {
             in[i] = (int) Math.max(0, Math.min(255, Math.round(src[in0 + i] * 255.0)));
         }
-        int[] mid = in;
-        if (outW != w) {
-            mid = new int[h * outW];
-            int[][] k8 = fx.fixedPoint();
-            for (int y = 0; y < h; y++) {
-                for (int i = 0; i < outW; i++) {
-                    int s = 1 << (PRECISION_BITS - 1);
-                    for (int k = 0; k < fx.count[i]; k++) {
-                        s += in[y * w + fx.first[i] + k] * k8[i][k];
-                    }
-                    mid[y * outW + i] = clip8(s);
-                }
-            }
+        int[] out = PillowResample.resize(in, 1, h, w, outH, outW, PillowResample.Filter.BILINEAR);
+        for (int i = 0; i < out.length; i++) {
+            dst[out0 + i] = PixelBuffer.unit(out[i]);
         }
-        int midW = outW;
-        if (outH != h) {
-            int[][] k8 = fy.fixedPoint();
-            for (int j = 0; j < outH; j++) {
-                for (int i = 0; i < midW; i++) {
-                    int s = 1 << (PRECISION_BITS - 1);
-                    for (int k = 0; k < fy.count[j]; k++) {
-                        s += mid[(fy.first[j] + k) * midW + i] * k8[j][k];
-                    }
-                    dst[out0 + j * outW + i] = PixelBuffer.unit(clip8(s));
-                }
-            }
-        } else {
-            for (int i = 0; i < h * outW; i++) {
-                dst[out0 + i] = PixelBuffer.unit(mid[i]);
-            }
-        }
-    }
-
-    private static int clip8(int s) {
-        int v = s >> PRECISION_BITS;
-        return v < 0 ? 0 : Math.min(v, 255);
     }
 
     /** Pillow's {@code precompute_coeffs} for the triangle (bilinear) filter, support 1. */
@@ -179,19 +145,6 @@ public final class Resize {
                 weights[i] = k;
             }
             return new Filter(first, count, weights);
-        }
-
-        /** Pillow's {@code normalize_coeffs_8bpc}: weights × 2^22, rounded half away from zero. */
-        int[][] fixedPoint() {
-            int[][] out = new int[weights.length][];
-            for (int i = 0; i < weights.length; i++) {
-                out[i] = new int[weights[i].length];
-                for (int j = 0; j < weights[i].length; j++) {
-                    double v = weights[i][j] * (1 << PRECISION_BITS);
-                    out[i][j] = (int) (v < 0 ? v - 0.5 : v + 0.5);
-                }
-            }
-            return out;
         }
     }
 }

@@ -36,6 +36,18 @@ public record NoisePredictor(Schedule schedule, UnaryOperator<INDArray> clamp) i
     }
 
     @Override
+    public INDArray trainingTarget(INDArray x0, INDArray noise, INDArray t) {
+        PredictorMath.checkShapes("NoisePredictor", noise, x0);
+        return noise;
+    }
+
+    @Override
+    public X0Form x0Form(INDArray t, int rank) {
+        return new X0Form(schedule.coefficient(Coefficient.SQRT_RECIP_ALPHAS_CUMPROD, t, rank),
+                schedule.coefficient(Coefficient.SQRT_RECIP_ALPHAS_CUMPROD_MINUS_ONE, t, rank));
+    }
+
+    @Override
     public Predictor withSchedule(Schedule other) {
         return new NoisePredictor(other, clamp);
     }

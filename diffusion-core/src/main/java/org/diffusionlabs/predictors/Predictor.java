@@ -21,6 +21,12 @@ public sealed interface Predictor permits NoisePredictor, TargetPredictor, VPred
     /** Estimate of the noise ε from the model output at steps t. */
     INDArray predictNoise(INDArray prediction, INDArray xt, INDArray t);
 
+    /** What the network is regressed on in training at steps t: ε, x0 or v for clean data x0 and its noise. */
+    INDArray trainingTarget(INDArray x0, INDArray noise, INDArray t);
+
+    /** {@link #predictX0}'s linear form before clamping, for data of rank {@code rank}. */
+    X0Form x0Form(INDArray t, int rank);
+
     /** The same predictor over another schedule (used by strided samplers for their respaced schedule). */
     Predictor withSchedule(Schedule schedule);
 

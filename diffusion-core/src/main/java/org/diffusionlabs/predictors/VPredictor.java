@@ -35,6 +35,20 @@ public record VPredictor(Schedule schedule, UnaryOperator<INDArray> clamp) imple
         return PredictorMath.noiseFromX0(schedule, predictX0(prediction, xt, t), xt, t);
     }
 
+    /** v = √ᾱ_t·ε − √(1 − ᾱ_t)·x0 in float64, typed like x0 (the reference's v transform, {@code ComputeV}). */
+    @Override
+    public INDArray trainingTarget(INDArray x0, INDArray noise, INDArray t) {
+        PredictorMath.checkShapes("VPredictor", noise, x0);
+        return PredictorMath.combine(schedule, Coefficient.SQRT_ALPHAS_CUMPROD, noise,
+                Coefficient.SQRT_COMPLIMENT_ALPHAS_CUMPROD, x0, t).castTo(x0.dataType());
+    }
+
+    @Override
+    public X0Form x0Form(INDArray t, int rank) {
+        return new X0Form(schedule.coefficient(Coefficient.SQRT_ALPHAS_CUMPROD, t, rank),
+                schedule.coefficient(Coefficient.SQRT_COMPLIMENT_ALPHAS_CUMPROD, t, rank));
+    }
+
     @Override
     public Predictor withSchedule(Schedule other) {
         return new VPredictor(other, clamp);

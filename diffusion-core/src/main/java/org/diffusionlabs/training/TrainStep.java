@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
 /**
  * One optimiser step of diffusion training on one or more micro-batches of clean data, as the reference tutorial
  * does it: per micro-batch, draw t ~ U[0, T) and ε ~ N(0, I) per sample (the {@code RandomDiffusionSteps}
- * transform), x_t = q_sample(x0, ε, t), the regression target ({@link TrainingTarget}: ε, x0 or v), the guidance
+ * transform), x_t = q_sample(x0, ε, t), the regression target (the predictor's training target: ε, x0 or v), the guidance
  * keep masks (condition dropout) and the res-block dropout masks, then one forward + backward of the
  * {@link TrainingGraph}; the gradients are averaged over the micro-batches (gradient accumulation), clipped, and
  * the optimiser ({@link AdamW}, {@link Sgd}) updates every trained array once. All randomness comes from the {@link Rng} passed in, micro-batch by
@@ -181,7 +181,7 @@ public final class TrainStep {
         INDArray t = schedule.sampleSteps(x0, rng);
         INDArray noise = schedule.sampleNoise(x0, rng);
         INDArray xt = schedule.qSample(x0, noise, t);
-        INDArray target = TrainingTarget.of(graph.prediction(), schedule, x0, noise, t);
+        INDArray target = graph.predictor(schedule).trainingTarget(x0, noise, t);
         Map<String, INDArray> keep = graph.guidance() == null ? Map.of()
                 : graph.guidance().keepMask(Math.toIntExact(x0.size(0)), rng);
         Map<String, INDArray> feed = TrainingFeed.of(graph, schedule, x0, xt, t, target, c, keep);

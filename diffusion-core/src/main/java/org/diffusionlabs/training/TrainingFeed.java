@@ -2,6 +2,7 @@ package org.diffusionlabs.training;
 
 import org.diffusionlabs.models.Conditioning;
 import org.diffusionlabs.nd.Checks;
+import org.diffusionlabs.predictors.X0Form;
 import org.diffusionlabs.schedules.Coefficient;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
 import org.diffusionlabs.schedules.Posterior;
@@ -27,10 +28,10 @@ public final class TrainingFeed {
     public static final String KEEP_PREFIX = "keep.";
     public static final String TARGET = "target";
     public static final String X0 = "x0";
-    public static final String SQRT_RECIP_ACP = "coef.sqrt_recip_alphas_cumprod";
-    public static final String SQRT_RECIP_ACP_M1 = "coef.sqrt_recip_alphas_cumprod_minus_one";
-    public static final String SQRT_ACP = "coef.sqrt_alphas_cumprod";
-    public static final String SQRT_1M_ACP = "coef.sqrt_compliment_alphas_cumprod";
+    /** a(t) of the predictor's x0 form x0 = a(t)·x_t − b(t)·prediction ({@link X0Form}). */
+    public static final String X0_XT = "coef.x0_xt";
+    /** b(t) of that form. */
+    public static final String X0_PREDICTION = "coef.x0_prediction";
     public static final String MEAN_X0 = "coef.posterior_mean_x0_coef";
     public static final String MEAN_XT = "coef.posterior_mean_xt_coef";
     public static final String LOG_LOWER = "coef.lower_posterior_log_variance";
@@ -47,8 +48,8 @@ public final class TrainingFeed {
      * @param x0     clean data [b, c, h, w] in [−1, 1]
      * @param xt     noised data q_sample(x0, noise, t)
      * @param t      integer steps [b]
-     * @param target what the prediction is regressed on ({@link TrainingTarget}: ε, x0 or v by the graph's
-     *               prediction type)
+     * @param target what the prediction is regressed on (the predictor's
+     *               {@link org.diffusionlabs.predictors.Predictor#trainingTarget}: ε, x0 or v)
      * @param c      conditional inputs
      */
     public static Map<String, INDArray> of(TrainingGraph graph, DiscreteGaussianSchedule schedule, INDArray x0,
@@ -104,19 +105,11 @@ public final class TrainingFeed {
         return feed;
     }
 
-    /** The coefficients the graph's prediction type needs to turn its prediction into x0 (none for x0 itself). */
+    /** The predictor's x0 form at t, so the graph turns its prediction into x0 without knowing the prediction type. */
     private static void putX0Coefs(Map<String, INDArray> feed, TrainingGraph graph, DiscreteGaussianSchedule s, INDArray t) {
-        switch (graph.prediction()) {
-            case NOISE -> {
-                putCoef(feed, SQRT_RECIP_ACP, s, Coefficient.SQRT_RECIP_ALPHAS_CUMPROD, t);
-                putCoef(feed, SQRT_RECIP_ACP_M1, s, Coefficient.SQRT_RECIP_ALPHAS_CUMPROD_MINUS_ONE, t);
-            }
-            case V -> {
-                putCoef(feed, SQRT_ACP, s, Coefficient.SQRT_ALPHAS_CUMPROD, t);
-                putCoef(feed, SQRT_1M_ACP, s, Coefficient.SQRT_COMPLIMENT_ALPHAS_CUMPROD, t);
-            }
-            case TARGET -> { }
-        }
+        X0Form form = graph.predictor(s).x0Form(t, 4);
+        feed.put(X0_XT, form.xtCoef().castTo(DataType.FLOAT));
+        feed.put(X0_PREDICTION, form.predictionCoef().castTo(DataType.FLOAT));
     }
 
     private static void putCoef(Map<String, INDArray> feed, String key, DiscreteGaussianSchedule s, Coefficient c, INDArray t) {

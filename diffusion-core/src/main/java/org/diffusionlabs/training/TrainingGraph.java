@@ -9,6 +9,8 @@ import org.diffusionlabs.models.adm.StrideGuard;
 import org.diffusionlabs.nd.Checks;
 import org.diffusionlabs.nd.Workspaces;
 import org.diffusionlabs.predictors.PredictionType;
+import org.diffusionlabs.predictors.Predictor;
+import org.diffusionlabs.schedules.Schedule;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
@@ -26,7 +28,7 @@ import java.util.Map;
  * The differentiable part of one diffusion training step as a SameDiff graph: the U-Net on (x_t, t, condition),
  * the predictor's clamped x0 (from predicted noise, x0 or v: {@link PredictionType}), the DDPM training posterior
  * (mean from the clamped x0, log variance interpolated by the predicted variance value), and the loss —
- * MSE(prediction, target) with the target ε, x0 or v ({@link TrainingTarget}), plus 0.001·VLB(stopgrad(mean), log σ²)
+ * MSE(prediction, target) with the target ε, x0 or v (the predictor's training target), plus 0.001·VLB(stopgrad(mean), log σ²)
  * for the hybrid loss of Improved DDPM. Everything that depends only on data and the schedule (per-sample
  * coefficients, the true posterior, branch masks) is computed eagerly in float64 by {@link TrainingFeed} and fed as
  * placeholders.
@@ -96,7 +98,7 @@ public final class TrainingGraph {
 
     /**
      * As above, for a network that predicts {@code prediction}: the MSE regresses it on ε, x0 or v (fed as
-     * {@link TrainingFeed#TARGET}, see {@link TrainingTarget}), and the hybrid loss's posterior mean uses the x0
+     * {@link TrainingFeed#TARGET}, the predictor's training target), and the hybrid loss's posterior mean uses the x0
      * that the matching eager predictor derives from it, clamped to [−1, 1].
      */
     public static TrainingGraph build(AdmUNet unet, ClassifierFreeGuidance guidance, LabelEmbedding encoder, Loss loss,
@@ -138,7 +140,7 @@ public final class TrainingGraph {
         SDVariable mse = sd.identity(MSE, diff.mul(diff).mean());
         SDVariable total = mse;
         if (loss == Loss.HYBRID) {
-            SDVariable vlb = sd.identity(VLB, vlb(sd, xt, out, prediction, c).mean());
+            SDVariable vlb = sd.identity(VLB, vlb(sd, xt, out, c).mean());
             total = mse.add(vlb.mul(lambda));
         }
         sd.identity(LOSS, total);
@@ -151,8 +153,8 @@ public final class TrainingGraph {
     }
 
     /** x0 from the prediction (clamped to [−1, 1]); mean from x0; log σ² = v·log β + (1 − v)·log β̃; VLB per sample. */
-    private static SDVariable vlb(SameDiff sd, SDVariable xt, AdmUNet.Outputs out, PredictionType prediction, long c) {
-        SDVariable x0Hat = sd.math().clipByValue(x0Estimate(sd, xt, out.prediction(), prediction), -1.0, 1.0);
+    private static SDVariable vlb(SameDiff sd, SDVariable xt, AdmUNet.Outputs out, long c) {
+        SDVariable x0Hat = sd.math().clipByValue(x0Estimate(sd, xt, out.prediction()), -1.0, 1.0);
         SDVariable mean = x0Hat.mul(coef(sd, TrainingFeed.MEAN_X0)).add(xt.mul(coef(sd, TrainingFeed.MEAN_XT)));
         SDVariable detached = new StopGradient(sd, mean).outputVariable();
         SDVariable v = out.varianceValue();
@@ -166,16 +168,9 @@ public final class TrainingGraph {
         return VlbLossGraph.perSample(sd, qMean, qLogVar, detached, logVar, x0, low, high, tZero);
     }
 
-    /**
-     * The unclamped x0 of the eager predictors: noise √(1/ᾱ)·x_t − √(1/ᾱ − 1)·ε̂ ({@code NoisePredictor}), target
-     * the prediction itself ({@code TargetPredictor}), v √ᾱ·x_t − √(1 − ᾱ)·v̂ ({@code VPredictor}).
-     */
-    private static SDVariable x0Estimate(SameDiff sd, SDVariable xt, SDVariable predicted, PredictionType prediction) {
-        return switch (prediction) {
-            case NOISE -> xt.mul(coef(sd, TrainingFeed.SQRT_RECIP_ACP)).sub(predicted.mul(coef(sd, TrainingFeed.SQRT_RECIP_ACP_M1)));
-            case TARGET -> predicted;
-            case V -> xt.mul(coef(sd, TrainingFeed.SQRT_ACP)).sub(predicted.mul(coef(sd, TrainingFeed.SQRT_1M_ACP)));
-        };
+    /** The unclamped x0 by the predictor's {@link org.diffusionlabs.predictors.X0Form}, fed as coefficients. */
+    private static SDVariable x0Estimate(SameDiff sd, SDVariable xt, SDVariable predicted) {
+        return xt.mul(coef(sd, TrainingFeed.X0_XT)).sub(predicted.mul(coef(sd, TrainingFeed.X0_PREDICTION)));
     }
 
     private static SDVariable coef(SameDiff sd, String name) {
@@ -245,6 +240,11 @@ public final class TrainingGraph {
     /** What the network predicts (and the MSE target is): noise, x0 or v. */
     public PredictionType prediction() {
         return prediction;
+    }
+
+    /** The predictor of this graph's prediction type over {@code schedule}, unclamped: its training target and x0 form. */
+    public Predictor predictor(Schedule schedule) {
+        return prediction.create(schedule, Predictor.noClamp());
     }
 
     public double lambda() {

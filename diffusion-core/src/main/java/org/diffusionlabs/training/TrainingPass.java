@@ -159,12 +159,7 @@ final class TrainingPass implements AutoCloseable {
 
     /** The VLB inputs: the detached model mean from the clamped x0 estimate, and the feed's posterior terms. */
     private HybridLossHead.Vlb vlbInputs(Map<String, INDArray> feed, INDArray xt, INDArray prediction) {
-        INDArray x0Hat = switch (graph.prediction()) {
-            case NOISE -> xt.mul(feed.get(TrainingFeed.SQRT_RECIP_ACP))
-                    .subi(prediction.mul(feed.get(TrainingFeed.SQRT_RECIP_ACP_M1)));
-            case TARGET -> prediction.dup();
-            case V -> xt.mul(feed.get(TrainingFeed.SQRT_ACP)).subi(prediction.mul(feed.get(TrainingFeed.SQRT_1M_ACP)));
-        };
+        INDArray x0Hat = xt.mul(feed.get(TrainingFeed.X0_XT)).subi(prediction.mul(feed.get(TrainingFeed.X0_PREDICTION)));
         org.nd4j.linalg.ops.transforms.Transforms.max(x0Hat, -1.0, false);
         org.nd4j.linalg.ops.transforms.Transforms.min(x0Hat, 1.0, false);
         INDArray mean = x0Hat.muli(feed.get(TrainingFeed.MEAN_X0)).addi(xt.mul(feed.get(TrainingFeed.MEAN_XT)));

@@ -42,7 +42,7 @@ class TrainingGraphPredictionTest {
         INDArray noise = SCHEDULE.sampleNoise(x0, rng);
         INDArray xt = SCHEDULE.qSample(x0, noise, t);
         Conditioning c = Conditioning.of("digit", rng.randn(6, 8));
-        INDArray target = TrainingTarget.of(prediction, SCHEDULE, x0, noise, t);
+        INDArray target = prediction.create(SCHEDULE, Predictor.noClamp()).trainingTarget(x0, noise, t);
 
         Predictor predictor = prediction.create(SCHEDULE, Predictor.clampTo(-1, 1));
         DiffusionOutput eager = new DdpmTraining(unet, SCHEDULE, predictor).forward(xt, t, c);
@@ -72,7 +72,7 @@ class TrainingGraphPredictionTest {
         INDArray t = org.nd4j.linalg.factory.Nd4j.createFromArray(0, 3, 400, 999);
         INDArray noise = SCHEDULE.sampleNoise(x0, rng);
         INDArray xt = SCHEDULE.qSample(x0, noise, t);
-        INDArray target = TrainingTarget.of(prediction, SCHEDULE, x0, noise, t);
+        INDArray target = prediction.create(SCHEDULE, Predictor.noClamp()).trainingTarget(x0, noise, t);
         INDArray back = prediction.create(SCHEDULE, Predictor.clampTo(-1, 1)).predictX0(target, xt, t);
         assertTrue(back.sub(x0).amaxNumber().doubleValue() < 2e-4, prediction + ": " + back.sub(x0).amaxNumber());
         if (prediction == PredictionType.V) {

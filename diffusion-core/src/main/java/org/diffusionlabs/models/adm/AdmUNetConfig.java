@@ -54,8 +54,9 @@ public record AdmUNetConfig(int[] channelsPerLayer, int numResize, int numResPer
         Checks.require(dimResCond > 0, OWNER, "dimResCond", dimResCond, "must be > 0");
         Checks.require(dimAttnCond >= 0 && embedDim >= 0 && timeEmbedDim >= 0, OWNER, "dimAttnCond/embedDim/timeEmbedDim",
                 dimAttnCond + "/" + embedDim + "/" + timeEmbedDim, "must be >= 0 (0 = none)");
-        Checks.require(timeEmbedDim == 0 || timeEmbedDim >= 4, OWNER, "timeEmbedDim", timeEmbedDim,
-                "must be 0 or >= 4 (the sinusoidal embedding degenerates below)");
+        // Width 1 is the reference's single zero column (its test_dalle2 builds one); 2 and 3 give NaN there.
+        Checks.require(timeEmbedDim <= 1 || timeEmbedDim >= 4, OWNER, "timeEmbedDim", timeEmbedDim,
+                "must be 0, 1 or >= 4 (widths 2 and 3 make the sinusoidal embedding NaN)");
         Checks.require(embedDim == 0 || (embedName != null && !embedName.isBlank()), OWNER, "embedName", embedName,
                 "must be a non-empty name when embedDim > 0");
         Checks.require(inChannels > 0 && outChannels > 0, OWNER, "inChannels/outChannels", inChannels + "/" + outChannels,
