@@ -26,7 +26,11 @@ Files (safetensors: F32, hand-written, header padded with spaces to a multiple o
                            forward_sample.decoder_output (z = mean + noise*std); grad.<param> for every parameter
                            and grad.x of loss = mse(forward_sample.decoder_output, x) + 0.1 * KL.sum() / batch;
                            posterior.{mean,stddev,kl,z} and posterior.grad_h for VariationalAutoencoder(Identity,
-                           Identity).encode(h) with epsilon h_noise and loss sum(z * h_weight) + KL.sum()
+                           Identity).encode(h) with epsilon h_noise and loss sum(z * h_weight) + KL.sum();
+                           dropout.decoder_output and dropout.grad.<param>: the same model built with dropout=0.1
+                           (same weights), in training mode after torch.manual_seed(4242) (the res blocks' dropout
+                           masks come from that generator, in forward order), forward with epsilon noise, the same
+                           loss and its gradients
   vae_scalars.json         loss, mse, kl, config, ordered state_dict keys with shapes, meta
   MANIFEST.json            sizes and sha256 of the files above
 """
@@ -140,6 +144,21 @@ def main(out_dir):
     outputs["posterior.z"] = zp.detach()
     outputs["posterior.grad_h"] = hg.grad
 
+    # the same weights with dropout 0.1 in every res block, masks from the global generator seeded 4242
+    drop_config = dict(CONFIG, dropout=0.1)
+    torch.manual_seed(0)
+    vae_drop = ldm_variational_autoencoder(**drop_config)
+    vae_drop.load_state_dict(state, strict=True)
+    vae_drop.train()
+    torch.manual_seed(4242)
+    fixed.noise = noise
+    out_d = vae_drop(x, sample_posterior=True)
+    loss_d = F.mse_loss(out_d.decoder_output, x) + KL_WEIGHT * kl_divergence(out_d.posterior, Normal(0.0, 1.0)).sum() / x.shape[0]
+    loss_d.backward()
+    outputs["dropout.decoder_output"] = out_d.decoder_output.detach()
+    for name, p in vae_drop.named_parameters():
+        outputs["dropout.grad." + name] = p.grad
+
     meta = {"torch": torch.__version__, "threads": "1", "generator": "tools/golden/vae_golden.py"}
     write_safetensors(os.path.join(out_dir, "vae_state.safetensors"), state, meta)
     write_safetensors(os.path.join(out_dir, "vae_inputs.safetensors"),
@@ -152,6 +171,7 @@ def main(out_dir):
         "loss": loss.item(),
         "mse": mse.item(),
         "kl": kl.item(),
+        "dropout": {"p": 0.1, "seed": 4242, "loss": loss_d.item()},
         "state_dict": [[k, list(v.shape)] for k, v in state.items()],
         "parameter_count": sum(p.numel() for p in vae.parameters()),
     }

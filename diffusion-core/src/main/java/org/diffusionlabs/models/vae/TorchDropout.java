@@ -5,7 +5,7 @@ import org.diffusionlabs.nd.Rng;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * {@link DropoutNoise#torch}: PyTorch 2's CPU dropout masks — per element (row-major) a float64 uniform (two 32-bit
+ * {@link DropoutNoise#torch}: PyTorch's CPU dropout masks — per element (row-major) a float64 uniform (two 32-bit
  * draws), kept iff below 1 − p, kept values 1/(1 − p) in float32 — written into arena arrays through reused host
  * buffers, one per mask size (nothing allocated after the first step). Not thread-safe, like its Rng.
  */

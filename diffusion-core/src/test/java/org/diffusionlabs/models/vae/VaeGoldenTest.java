@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The tiny VAE against the real reference (golden/vae, see {@code tools/golden/vae_golden.py}): encode (mean,
  * stddev, KL), decode, forward at the mode and with a given ε, the posterior's clamp and its gradient, and the loss
- * MSE + 0.1·KL/batch with the gradient of every parameter and of the input, on the oracle kernels and on both
+ * MSE + 0.1·KL/batch with the gradient of every parameter and of the input (also with dropout 0.1), on the oracle kernels and on both
  * production implementations. Tolerances of golden/README.md: outputs |a − b| ≤ 1e-4·max|ref| + 1e-6, gradients
  * 1e-4·max|ref| + 1e-7.
  */
@@ -129,19 +129,56 @@ class VaeGoldenTest {
             INDArray targetPath = dDecoded.neg();
             INDArray dx = net.backward(dDecoded, dMean, dLogVar, true);
             Approx.assertCloseToMax(golden.get("grad.x"), dx.add(targetPath), 1e-4, 1e-7, "grad.x");
-            List<String> bad = new ArrayList<>();
-            int checked = 0;
-            for (Map.Entry<String, INDArray> e : net.gradients().gradients().entrySet()) {
-                INDArray ref = golden.get("grad." + e.getKey());
-                checked++;
-                double max = ref.amaxNumber().doubleValue();
-                double diff = ref.castTo(DataType.DOUBLE).sub(e.getValue().castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
-                if (!(diff <= 1e-4 * max + 1e-7)) {
-                    bad.add(e.getKey() + " maxdiff " + diff + " (max|ref| " + max + ")");
-                }
-            }
-            assertEquals(126, checked);
-            assertTrue(bad.isEmpty(), String.join("\n", bad));
+            assertEveryGradient(net, "grad.");
         }
+    }
+
+    /**
+     * The same model with dropout 0.1 in training mode: masks from {@link DropoutNoise#torch} on a generator seeded
+     * as the reference's global one was (4242), drawn in forward order, reproduce the output and every gradient.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"vector", "composed"})
+    void theDropoutPathMatchesTheReference(String kernelName) {
+        Map<String, INDArray> in = VaeGolden.inputs();
+        Golden s = VaeGolden.scalars();
+        VaeConfig c = VaeGolden.config();
+        VaeConfig withDropout = new VaeConfig(c.embeddingChannels(), c.inChannels(), c.outChannels(), c.zChannels(),
+                c.channels(), c.numResBlocks(), c.channelMultipliers(), s.scalar("dropout/p"), c.normGroups(), c.normEps(),
+                c.outputAlphaChannel());
+        VariationalAutoencoder vae = VariationalAutoencoder.ldmVariationalAutoencoder(withDropout, new org.diffusionlabs.nd.Rng(0));
+        vae.loadStateDict(VaeGolden.state());
+        try (VaeNetwork net = vae.network(kernels(kernelName))) {
+            INDArray x = in.get("x");
+            DropoutNoise masks = DropoutNoise.torch(new org.diffusionlabs.nd.Rng((long) s.scalar("dropout/seed")));
+            VaeNetwork.Output out = net.forward(x, in.get("noise"), masks, true);
+            assertOutput("dropout.decoder_output", out.decoded());
+            Arena arena = net.arena();
+            INDArray dDecoded = arena.take(out.decoded().shape());
+            INDArray dMean = arena.take(out.posterior().mean().shape());
+            INDArray dLogVar = arena.take(out.posterior().mean().shape());
+            VaeLoss.Terms t = VaeLoss.compute(out.decoded(), x, out.posterior(), s.scalar("kl_weight"), dDecoded, dMean, dLogVar);
+            assertEquals(s.scalar("dropout/loss"), t.loss(), 1e-5 * s.scalar("dropout/loss"));
+            net.backward(dDecoded, dMean, dLogVar, false);
+            assertEveryGradient(net, "dropout.grad.");
+        }
+    }
+
+    /** Every parameter gradient of {@code net} against the golden {@code prefix + name}, 1e-4·max|ref| + 1e-7. */
+    static void assertEveryGradient(VaeNetwork net, String prefix) {
+        Map<String, INDArray> golden = VaeGolden.outputs();
+        List<String> bad = new ArrayList<>();
+        int checked = 0;
+        for (Map.Entry<String, INDArray> e : net.gradients().gradients().entrySet()) {
+            INDArray ref = golden.get(prefix + e.getKey());
+            checked++;
+            double max = ref.amaxNumber().doubleValue();
+            double diff = ref.castTo(DataType.DOUBLE).sub(e.getValue().castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+            if (!(diff <= 1e-4 * max + 1e-7)) {
+                bad.add(e.getKey() + " maxdiff " + diff + " (max|ref| " + max + ")");
+            }
+        }
+        assertEquals(126, checked);
+        assertTrue(bad.isEmpty(), String.join("\n", bad));
     }
 }
