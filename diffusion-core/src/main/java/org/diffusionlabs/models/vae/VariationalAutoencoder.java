@@ -62,14 +62,14 @@ public final class VariationalAutoencoder {
     }
 
     /**
-     * Copies a PyTorch-named state dict into the parameters, as {@code load_state_dict(strict=True)}.
+     * Copies a PyTorch-named state dict into the parameters, as {@code load_state_dict(strict=True)}; nothing is
+     * copied when anything is wrong. Returns the names loaded.
      *
      * @throws IllegalArgumentException naming every missing, unexpected and wrongly shaped tensor
      */
     public List<String> loadStateDict(Map<String, INDArray> weights) {
         Checks.notNull(weights, "VariationalAutoencoder", "weights");
-        List<String> loaded = params.load(weights, true);
-        return loaded;
+        return params.load(weights, true);
     }
 
     /** A new engine network over these parameters, for a training thread. */
