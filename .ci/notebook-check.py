@@ -10,7 +10,8 @@ import struct
 import sys
 import zlib
 
-CHATTER = re.compile(r"Added differentiated op|Removing variable|Executing op|SameDiff\(|Debug mode|Nd4j\.|oneDNN verbose")
+CHATTER = re.compile(r"Added differentiated op|Removing variable|Executing op|SameDiff\(|Debug mode|Nd4j\."
+                     r"|oneDNN verbose")
 MAX_CELL_LINES = 300
 IMG = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}

@@ -1,5 +1,6 @@
-// Prelude of the notebook stage (.ci/notebook), interpreted before the first cell: what a Databricks notebook gets for free, for a headless run in the
-// Spark REPL. `spark` and `sc` come from the REPL itself. Outputs go under -Dnotebook.out:
+// Prelude of the notebook stage (.ci/notebook), interpreted before the first cell: what a Databricks notebook gets
+// for free, for a headless run in the Spark REPL. `spark` and `sc` come from the REPL itself. Outputs go under
+// -Dnotebook.out:
 //   display.txt   every display(df), as text tables
 //   display.html  every displayHTML(html), one per line
 //   dbutils.txt   every dbutils.fs call

@@ -7,10 +7,10 @@
 // MAGIC samples one image per row of a DataFrame of labels and shows the samples as images. Everything it writes goes
 // MAGIC to one Unity Catalog volume (the `volume` widget). Run the cells top to bottom.
 // MAGIC
-// MAGIC **Compute.** Classic compute in **dedicated access mode** (formerly "single user"), on a Databricks Runtime with
-// MAGIC Spark 3.5, Scala 2.12 and JDK 17. Standard (shared) access mode and serverless do not work: training uses RDD
-// MAGIC operations (`mapPartitions`, broadcasts, `treeAggregate`), needs the JVM flags below in the Spark config, and
-// MAGIC ND4J loads native libraries (OpenMP, oneDNN) from the jar on every node.
+// MAGIC **Compute.** Classic compute in **dedicated access mode** (formerly "single user"), on a Databricks Runtime
+// MAGIC with Spark 3.5, Scala 2.12 and JDK 17. Standard (shared) access mode and serverless do not work: training
+// MAGIC uses RDD operations (`mapPartitions`, broadcasts, `treeAggregate`), needs the JVM flags below in the Spark
+// MAGIC config, and ND4J loads native libraries (OpenMP, oneDNN) from the jar on every node.
 // MAGIC
 // MAGIC **Library.** Attach one JAR as a compute-scoped library: the assembly jar
 // MAGIC `diffusion-jobs-<version>-spark.jar`, built by
