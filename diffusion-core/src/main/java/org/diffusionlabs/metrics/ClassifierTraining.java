@@ -3,6 +3,7 @@ package org.diffusionlabs.metrics;
 import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.nd.Checks;
 import org.diffusionlabs.nd.Rng;
+import org.diffusionlabs.nd.SameDiffChatter;
 import org.diffusionlabs.training.AdamW;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -71,7 +72,8 @@ public final class ClassifierTraining {
                     y.putScalar(i, data.label(idx[i]), 1f);
                 }
                 Map<String, INDArray> feed = Map.of(DigitClassifier.X, x, DigitClassifier.Y, y);
-                Map<String, INDArray> grads = classifier.sameDiff().calculateGradients(feed, names);
+                Map<String, INDArray> grads =
+                        SameDiffChatter.quiet(() -> classifier.sameDiff().calculateGradients(feed, names));
                 sum += classifier.sameDiff().output(feed, DigitClassifier.LOSS).get(DigitClassifier.LOSS).getDouble(0);
                 batches++;
                 Map<String, INDArray> g = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import org.diffusionlabs.models.adm.AdmUNet;
 import org.diffusionlabs.models.adm.DropoutMasks;
 import org.diffusionlabs.models.adm.StrideGuard;
 import org.diffusionlabs.nd.Checks;
+import org.diffusionlabs.nd.SameDiffChatter;
 import org.diffusionlabs.nd.Workspaces;
 import org.diffusionlabs.predictors.PredictionType;
 import org.diffusionlabs.predictors.Predictor;
@@ -364,7 +365,7 @@ public final class TrainingGraph {
     private Map<String, INDArray> runGradientFunctionOutside(Map<String, INDArray> feed, List<String> outputs,
                                                             List<String> params) {
         if (!sameDiff().hasGradientFunction()) {
-            sameDiff().createGradFunction();
+            SameDiffChatter.quiet(() -> sameDiff().createGradFunction());
         }
         SameDiff gradFn = sameDiff().getFunction("grad");
         if (!guarded) {

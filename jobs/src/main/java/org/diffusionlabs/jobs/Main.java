@@ -1,5 +1,7 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.nd.SameDiffChatter;
+
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -18,8 +20,9 @@ public final class Main {
         PrintStream stdout = System.out;
         // Everything on stderr (messages, library prints, log lines) is redacted: no credentials of URIs or secret keys.
         System.setErr(RedactedStderr.over(System.err));
-        // Only commands write to stdout: stray prints of libraries (native init banners etc.) go to stderr.
-        System.setOut(QuietStderr.over(System.err));
+        // Only commands write to stdout: stray prints of libraries (native init banners etc.) go to stderr, minus
+        // SameDiff's per-op lines (the library already keeps its own gradient builds quiet; this catches the rest).
+        System.setOut(SameDiffChatter.filter(System.err));
         int code = run(args, stdout, System.err);
         stdout.flush();
         System.err.flush();
