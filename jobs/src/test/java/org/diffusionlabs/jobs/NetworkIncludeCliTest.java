@@ -56,9 +56,14 @@ class NetworkIncludeCliTest {
         return "\"x\" { include url(\"" + listener.url("x") + "\") }";
     }
 
+    /** A stored configuration is data (exit 1); the user's own {@code --config} is configuration (exit 2). */
     private void assertRefused(Cli.Result r, String... parts) {
+        assertRefused(Command.FAILURE, r, parts);
+    }
+
+    private void assertRefused(int code, Cli.Result r, String... parts) {
         assertEquals(0, listener.contacts(), "the include was fetched:\n" + r);
-        assertEquals(Command.FAILURE, r.code(), r::toString);
+        assertEquals(code, r.code(), r::toString);
         for (String p : parts) {
             assertTrue(r.err().contains(p), () -> "'" + p + "' not in:\n" + r);
         }
@@ -91,9 +96,9 @@ class NetworkIncludeCliTest {
         Path user = dir.resolve("user.conf");
         Files.writeString(user, "include file(\"" + local + "\")\ninclude url(\"" + listener.url("y") + "\")\n");
         Cli.Result r = Cli.run("train", "--config", user.toString(), "--out", dir.resolve("r").toString());
-        assertRefused(r, "user.conf", "include url(\"" + listener.url("y") + "\")", "refused");
+        assertRefused(Command.USAGE, r, "user.conf", "include url(\"" + listener.url("y") + "\")", "refused");
         Files.writeString(user, "include \"" + listener.url("z") + "\"\n");
         r = Cli.run("train", "--config", user.toString(), "--out", dir.resolve("r").toString());
-        assertRefused(r, "user.conf", listener.url("z"), "refused");
+        assertRefused(Command.USAGE, r, "user.conf", listener.url("z"), "refused");
     }
 }
