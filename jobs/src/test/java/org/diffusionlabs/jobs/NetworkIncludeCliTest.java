@@ -1,5 +1,8 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.testing.FaultFigures;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.diffusionlabs.io.CheckpointStore;
 import org.diffusionlabs.io.LocalStorage;
 import org.diffusionlabs.recipes.TrainingSpec;
@@ -24,11 +27,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A run directory is data: a checkpoint whose {@code config.json} includes {@code url("http://127.0.0.1:PORT/x")}
  * (it passes the checkpoint's JSON check: a JSON value first, the HOCON include after it) ends {@code sample} and
  * {@code train --resume} with an error naming the file and the include, and the listener on that port is never
- * contacted; the user's own {@code --config} may not include URLs either. Exit 1: bad data in a file, like the other
- * configuration errors ({@code unknown config key}).
+ * contacted; the user's own {@code --config} may not include URLs either. Exit 1 for the stored configurations (bad
+ * data in a file), exit 2 for the user's {@code --config} (a configuration error, like an unknown key).
  */
 @Timeout(120)
+@Tag("fault")
 class NetworkIncludeCliTest {
+    /** Includes refused so far in this class, for the figure of docs/reliability.md. */
+    private static final java.util.concurrent.atomic.AtomicInteger REFUSED = new java.util.concurrent.atomic.AtomicInteger();
+
     private static final List<String> SMALL = List.of("model.num_resize=0", "model.time_embed_dim=16",
             "model.cond_embed_dim=32", "model.embed_dim=8", "model.depth=32", "data.image_size=8", "train.batch=4");
 
@@ -40,6 +47,14 @@ class NetworkIncludeCliTest {
     @AfterEach
     void close() throws IOException {
         listener.close();
+    }
+
+    @AfterAll
+    static void figure() {
+        FaultFigures.record("hostile-config-include", "hostile configuration: config.json of a checkpoint, and the "
+                        + "user's --config, including a URL served by a loopback listener", "NetworkIncludeCliTest (3 tests)",
+                REFUSED.get() + " include(s) refused (sample --checkpoint, train --resume, train --config twice); "
+                        + "the listener was contacted 0 times");
     }
 
     /** A run whose only checkpoint is valid (manifest, checksums, JSON) but whose config.json includes a URL. */
@@ -64,6 +79,7 @@ class NetworkIncludeCliTest {
     private void assertRefused(int code, Cli.Result r, String... parts) {
         assertEquals(0, listener.contacts(), "the include was fetched:\n" + r);
         assertEquals(code, r.code(), r::toString);
+        REFUSED.incrementAndGet();
         for (String p : parts) {
             assertTrue(r.err().contains(p), () -> "'" + p + "' not in:\n" + r);
         }
