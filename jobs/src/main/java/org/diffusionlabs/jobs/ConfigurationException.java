@@ -9,6 +9,10 @@ package org.diffusionlabs.jobs;
 public final class ConfigurationException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    public ConfigurationException(String message) {
+        super(message);
+    }
+
     public ConfigurationException(String message, Throwable cause) {
         super(message, cause);
     }

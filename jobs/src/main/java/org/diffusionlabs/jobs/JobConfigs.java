@@ -46,7 +46,7 @@ public final class JobConfigs {
         for (String o : overrides) {
             int eq = o.indexOf('=');
             if (eq <= 0) {
-                throw new ConfigurationException("override '" + o + "' must be key=value, e.g. train.max_steps=2000", null);
+                throw new ConfigurationException("override '" + o + "' must be key=value, e.g. train.max_steps=2000");
             }
             try {
                 over = ConfigFactory.parseString(o.substring(0, eq).trim() + " = " + o.substring(eq + 1),
@@ -69,7 +69,7 @@ public final class JobConfigs {
         for (Map.Entry<String, ConfigValue> e : given.entrySet()) {
             if (!defaults.hasPath(e.getKey())) {
                 throw new ConfigurationException("unknown config key '" + e.getKey() + "' in " + source
-                        + " (see conf/ for the keys a job takes)", null);
+                        + " (see conf/ for the keys a job takes)");
             }
         }
     }

@@ -42,7 +42,7 @@ public final class TrainClassifierCommand extends OptionCommand {
                 + "default, as the training job holds them out) and prints its accuracy on the remaining digits.\n"
                 + "An existing W.safetensors is replaced only with --overwrite.\n"
                 + "The bundled weights were made with: bin/diffusion train-classifier --out "
-                + "diffusion-core/src/main/resources" + DigitClassifier.BUNDLED + " (now with --overwrite)";
+                + "diffusion-core/src/main/resources" + DigitClassifier.BUNDLED + " --overwrite";
     }
 
     @Override

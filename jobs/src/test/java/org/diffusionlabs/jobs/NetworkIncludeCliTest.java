@@ -62,8 +62,9 @@ class NetworkIncludeCliTest {
     static void figure() {
         FaultFigures.record("hostile-config-include", "hostile configuration: config.json of a checkpoint, and the "
                         + "user's --config, including a URL served by a loopback listener", "NetworkIncludeCliTest (3 tests)",
-                REFUSED.get() + " include(s) refused (sample --checkpoint, train --resume, train --config twice); "
-                        + "the listener was contacted 0 times");
+                REFUSED.get() + " of 4 refused: the checkpoint's config.json (sample --checkpoint: exit 1; train "
+                        + "--resume: skipped, trained from step 0) and the user's --config twice (exit 2); the listener "
+                        + "was contacted 0 times");
     }
 
     /**
