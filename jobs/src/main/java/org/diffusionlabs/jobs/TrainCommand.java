@@ -123,7 +123,7 @@ public final class TrainCommand extends OptionCommand {
             HadoopStorage runDir = new HadoopStorage(run);
             RunDirectory.check(runDir, run, resume.isPresent(), overwrite);
             Config config = JobConfigs.load("mnist.conf", args.string("config").orElse(null), overrides);
-            TrainRecipe recipe = new TrainRecipe(config);
+            TrainRecipe recipe = TrainRecipe.ofUserConfig(config);
             CheckpointStore store = TrainingCheckpoint.store(new HadoopStorage(run + "/checkpoints"),
                     config.getInt("train.keep_last"));
             Optional<Checkpoint> from = Optional.empty();

@@ -96,15 +96,33 @@ final class LoopbackSparkCluster implements AutoCloseable {
         return sb.toString();
     }
 
-    private void start(String name, String mainClass, String... args) throws IOException {
+    /**
+     * A driver JVM running {@code bin/diffusion}'s {@link Main} with {@code args} against this cluster (the settings of
+     * {@link #driverConf} as system properties), its output in {@code dir/<name>.log}. {@link #close} stops it too.
+     */
+    Process startDriver(String name, List<String> args) throws IOException {
+        List<String> all = new ArrayList<>();
+        driverConf().forEach(kv -> all.add("-D" + kv[0] + "=" + kv[1]));
+        all.add(Main.class.getName());
+        all.addAll(args);
+        return launch(name, "-Xmx1g", all.toArray(String[]::new));
+    }
+
+    private Process start(String name, String mainClass, String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of(mainClass));
+        all.addAll(List.of(args));
+        return launch(name, "-Xmx512m", all.toArray(String[]::new));
+    }
+
+    /** Starts a JVM with {@code heap} and the test's options and classpath; {@code mainAndArgs} ends the command. */
+    private Process launch(String name, String heap, String[] mainAndArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
+        cmd.add(heap);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(classpath);
-        cmd.add(mainClass);
-        cmd.addAll(List.of(args));
+        cmd.addAll(List.of(mainAndArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile());
         pb.environment().put("SPARK_HOME", dir.resolve("spark-home").toString());
@@ -114,7 +132,9 @@ final class LoopbackSparkCluster implements AutoCloseable {
         pb.environment().put("SPARK_SCALA_VERSION", scalaVersion.substring(0, scalaVersion.lastIndexOf('.')));
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        processes.add(pb.start());
+        Process p = pb.start();
+        processes.add(p);
+        return p;
     }
 
     private void awaitWorkers(int n, Duration timeout) throws InterruptedException {

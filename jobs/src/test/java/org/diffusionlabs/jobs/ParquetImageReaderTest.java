@@ -1,5 +1,7 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.testing.FaultFigures;
+import org.junit.jupiter.api.Tag;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.io.api.Binary;
 import org.diffusionlabs.data.ImageOptions;
@@ -182,6 +184,7 @@ class ParquetImageReaderTest {
         assertEquals(128 / 255f, p.data().images().getFloat(0, 0, 1, 1), 3 / 255f);
     }
 
+    @Tag("fault")
     @Test
     void badColumnNamesAndTypesNameTheColumnAndTheColumnsPresent() throws IOException {
         Path file = encoded();
@@ -205,6 +208,9 @@ class ParquetImageReaderTest {
                 () -> ParquetImageReader.read(bools.toString(), options(ImageOptions.grey(4, 4))));
         assertTrue(list.getMessage().contains("image column 'image'") && list.getMessage().contains("boolean"),
                 list.getMessage());
+        FaultFigures.record("schema-errors", "schema errors (Parquet: missing image column, missing label column, "
+                        + "string labels, boolean images)", "ParquetImageReaderTest.badColumnNamesAndTypesNameTheColumnAndTheColumnsPresent",
+                "4 injected, 4 refused before any row is read, each naming the column (and the columns present)");
     }
 
     @Test
