@@ -87,6 +87,25 @@ class JpegDecodingTest {
         assertTrue(f.skippedFiles().get(0).contains("head.jpg"), f.skippedFiles().toString());
     }
 
+    /** The read limits still come first: a CMYK JPEG whose SOF declares 30000×30000 is refused from its header. */
+    @Test
+    void aCmykJpegDeclaringAHugeImageIsRefusedBeforeDecoding() {
+        byte[] jpeg = JpegFixtures.cmyk(8, 8, 255, 0, 0, 0, true);
+        int sof = 2;
+        while (!((jpeg[sof] & 0xFF) == 0xFF && (jpeg[sof + 1] & 0xFF) == 0xC0)) {
+            sof++;
+        }
+        // SOF0: FF C0, length (2), precision (1), height (2), width (2)
+        jpeg[sof + 5] = (byte) (30000 >> 8);
+        jpeg[sof + 6] = (byte) 30000;
+        jpeg[sof + 7] = (byte) (30000 >> 8);
+        jpeg[sof + 8] = (byte) 30000;
+        InvalidImageException e = assertThrows(InvalidImageException.class, () -> ImageDecoder.decode(jpeg,
+                "huge.jpg", -1, ImageOptions.rgb(8, 8).withResize(true)));
+        assertTrue(e.getMessage().startsWith("huge.jpg: image size 30000x30000") && e.getMessage().contains("above the cap"),
+                e.getMessage());
+    }
+
     /**
      * A Spark executor or notebook whose ImageIO registry was filled without the plug-in (its jar not visible to the
      * scanning class loader): the decoder registers it again, so the CMYK file still decodes.

@@ -36,7 +36,8 @@ final class MasterState {
      * FINISHED; returns its id.
      */
     String awaitFinished(LoopbackSparkCluster cluster) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
+        long started = System.nanoTime();
+        long deadline = started + Duration.ofMinutes(8).toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
             last = JSON.readTree(http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
@@ -46,6 +47,8 @@ final class MasterState {
                 if (seen.add(id)) {
                     assertEquals("FINISHED", d.path("state").asText(), () -> "driver " + id + " ended "
                             + d.path("state").asText() + cluster.driverErrors(id) + cluster.logTails());
+                    System.out.printf("driver %s FINISHED %d s after its submit returned%n", id,
+                            Duration.ofNanos(System.nanoTime() - started).toSeconds());
                     return id;
                 }
             }

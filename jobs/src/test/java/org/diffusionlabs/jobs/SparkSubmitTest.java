@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The {@code -Passembly} jar submitted as users do (issue 14): Spark's own {@code SparkSubmit}, run from the Maven
  * Spark jars, to a standalone cluster that has nothing of this project on its class path
- * ({@link LoopbackSparkCluster#sparkOnly}: one Worker, executors of 2 cores), in client and in cluster deploy mode,
+ * ({@link LoopbackSparkCluster#sparkOnly}: one 3-core Worker, 2-core executors), in client and in cluster deploy mode,
  * for {@code train} and for {@code sample --master}. Half the submits go through {@code bin/diffusion-submit}, half
  * call {@code SparkSubmit} directly with the flags written out ({@link Submit}). Client mode is judged by the
  * SparkSubmit JVM's exit code; cluster mode, whose driver runs inside the Worker, by the driver's final state at the
@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * both runs, and one decodable 8×8 PNG per condition row of both samplings.
  *
  * <p>Needs the assembly jar: {@code .ci/spark-submit} builds it and passes {@code -Ddiffusion.submit.jar=...};
- * without that property the test is skipped. Slow: about 3 minutes on 2 busy cores.
+ * without that property the test is skipped. Slow: 259–286 s measured on 2 busy cores.
  */
 @Tag("slow")
 class SparkSubmitTest {
@@ -67,9 +67,8 @@ class SparkSubmitTest {
             assertTrained(clientRun);
 
             Path clusterRun = dir.resolve("cluster-run");
-            Submit.Result c = submit.launcher("train-cluster", "cluster", args("train", "--out", clusterRun.toString(),
-                    TRAIN));
-            c.assertOk();
+            submit.launcher("train-cluster", "cluster", args("train", "--out", clusterRun.toString(), TRAIN))
+                    .assertOk();
             master.awaitFinished(cluster);
             assertTrained(clusterRun);
 
@@ -78,16 +77,14 @@ class SparkSubmitTest {
             assertPngs(clientSamples, 4);
 
             Path clusterSamples = dir.resolve("cluster-samples.parquet");
-            Submit.Result s = submit.direct("sample-cluster", "cluster", sample(cluster, clusterRun, conditions,
-                    clusterSamples));
-            s.assertOk();
+            submit.direct("sample-cluster", "cluster", sample(cluster, clusterRun, conditions, clusterSamples))
+                    .assertOk();
             master.awaitFinished(cluster);
             assertPngs(clusterSamples, 4);
         }
     }
 
-    private static List<String> sample(LoopbackSparkCluster cluster, Path run,
-                                       Path conditions, Path out) {
+    private static List<String> sample(LoopbackSparkCluster cluster, Path run, Path conditions, Path out) {
         return List.of("sample", "--master", cluster.masterUrl(), "--checkpoint", run.toString(), "--conditions",
                 conditions.toString(), "--out", out.toString(), "--key-col", "id", "--steps", "2", "--batch", "2");
     }

@@ -80,12 +80,16 @@ final class Submit {
         pb.environment().put("JAVA_OPTS", "-Xmx1g");
         pb.environment().put("DIFFUSION_MAX_PHYSICAL_BYTES", "4G");
         pb.environment().put("OMP_NUM_THREADS", "2");
+        long started = System.nanoTime();
         Process p = pb.start();
         if (!p.waitFor(8, TimeUnit.MINUTES)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             p.waitFor();
         }
+        // for the stage's report (docs/submit.md), not a check
+        System.out.printf("%s: SparkSubmit exited %d after %d s%n", name, p.exitValue(),
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
         return new Result(name, p.exitValue(), "--- " + String.join(" ", cmd) + "\n" + Files.readString(log),
                 cluster);
     }
