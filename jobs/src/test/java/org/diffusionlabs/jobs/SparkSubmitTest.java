@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * both runs, and one decodable 8×8 PNG per condition row of both samplings.
  *
  * <p>Needs the assembly jar: {@code .ci/spark-submit} builds it and passes {@code -Ddiffusion.submit.jar=...};
- * without that property the test is skipped. Slow: 259–286 s measured on 2 busy cores.
+ * without that property the test is skipped. Slow: 135–286 s measured on 2 busy cores.
  */
 @Tag("slow")
 class SparkSubmitTest {
