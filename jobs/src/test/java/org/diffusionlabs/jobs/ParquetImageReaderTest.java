@@ -7,6 +7,7 @@ import org.apache.parquet.io.api.Binary;
 import org.diffusionlabs.data.ImageOptions;
 import org.diffusionlabs.data.InvalidImageException;
 import org.diffusionlabs.data.OnInvalid;
+import org.diffusionlabs.testing.JpegFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -182,6 +183,25 @@ class ParquetImageReaderTest {
                 });
         ParquetImages p = ParquetImageReader.read(file.toString(), options(ImageOptions.grey(3, 3)));
         assertEquals(128 / 255f, p.data().images().getFloat(0, 0, 1, 1), 3 / 255f);
+    }
+
+    /** A CMYK JPEG (foreign ICC profile: the JDK reader refuses it) decodes; one cut in its header is skipped. */
+    @Test
+    void cmykJpegsDecodeAndTruncatedOnesAreSkipped() throws IOException {
+        byte[] whole = JpegFixtures.jpeg(JpegFixtures.quadrants(4, 4), false);
+        Path file = write(dir.resolve("jpegs.parquet"), "message m { required binary image; required int32 label; }",
+                g -> g.append("image", Binary.fromConstantByteArray(JpegFixtures.cmyk(4, 4, 255, 0, 0, 0, true)))
+                        .append("label", 1),
+                g -> g.append("image", Binary.fromConstantByteArray(JpegFixtures.truncated(whole, 5)))
+                        .append("label", 2));
+        ParquetImages p = ParquetImageReader.read(file.toString(), options(ImageOptions.rgb(4, 4)
+                .withOnInvalid(OnInvalid.SKIP)));
+        assertArrayEquals(new int[] {1}, p.data().labels());
+        assertEquals(0f, p.data().images().getFloat(0, 0, 1, 1), 3 / 255f);
+        assertEquals(1f, p.data().images().getFloat(0, 1, 1, 1), 3 / 255f);
+        assertEquals(1f, p.data().images().getFloat(0, 2, 1, 1), 3 / 255f);
+        assertEquals(1, p.skipped());
+        assertTrue(p.skippedRows().get(0).contains("jpegs.parquet row 1"), p.skippedRows().toString());
     }
 
     @Tag("fault")
