@@ -95,10 +95,10 @@ class MainJobTest {
     @Test
     void badSettingsAreNamedBeforeTraining() {
         Cli.Result r = Cli.run("train", "--out", dir.resolve("c").toString(), "--set", "train.bach=3");
-        assertEquals(1, r.code(), r::toString);
+        assertEquals(2, r.code(), r::toString); // configuration errors exit 2 (docs/reliability.md)
         assertTrue(r.err().contains("train.bach"), r.err());
         Cli.Result neg = Cli.run("train", "--out", dir.resolve("c").toString(), "--max-steps", "-5");
-        assertEquals(1, neg.code(), neg::toString);
+        assertEquals(2, neg.code(), neg::toString);
         assertTrue(neg.err().contains("train.max_steps"), neg.err());
         Cli.Result missing = Cli.run("sample", "--checkpoint", dir.resolve("nothing").toString(), "--out", "x");
         assertEquals(1, missing.code(), missing::toString);
