@@ -12,7 +12,7 @@ import java.util.Optional;
  * {@link #run} does everything in-process (for tests); {@link #main} only wires the real streams and exits.
  */
 public final class Main {
-    private static final List<Command> COMMANDS = List.of(new TrainCommand(), new SampleCommand(), new EvalCommand(), new TrainClassifierCommand(), new ScheduleCommand(), new ForwardCommand(), new BenchCommand());
+    private static final List<Command> COMMANDS = List.of(new TrainCommand(), new TrainVaeCommand(), new SampleCommand(), new EvalCommand(), new TrainClassifierCommand(), new ScheduleCommand(), new ForwardCommand(), new BenchCommand());
 
     private Main() {}
 
