@@ -56,7 +56,7 @@ public final class TrainVaeCommand extends OptionCommand {
                 + "key. Loss: per-pixel MSE + loss.kl_weight * KL; AdamW, EMA, checkpoints VAE_RUN/checkpoints/step-<N>/,\n"
                 + "VAE_RUN/metrics.jsonl and VAE_RUN/loss.png as for train. At the end: VAE_RUN/vae.safetensors (EMA weights),\n"
                 + "VAE_RUN/latent.json (latent scale factor = 1/std of the training images' posterior modes, held-out\n"
-                + "reconstruction MSE) and VAE_RUN/reconstructions.png (held-out digits, their reconstructions below).\n"
+                + "reconstruction MSE) and VAE_RUN/reconstructions.png (ten held-out digits, their reconstructions below).\n"
                 + "Then: diffusion train --config conf/mnist-ldm.conf --vae VAE_RUN --out LDM_RUN (docs/latent-diffusion.md).";
     }
 

@@ -19,7 +19,7 @@ import java.util.Map;
  * (the latents an LDM run trains on) and takes the latent scale factor 1/σ of them; reconstructs the held-out images
  * (mode, decode, clamp to [−1, 1]) and measures the per-pixel MSE, in pixel units (intensities 0..1) and on the
  * model's [−1, 1] scale; writes {@link LatentVae#WEIGHTS}, {@link LatentVae#SUMMARY} and
- * {@code reconstructions.png} (the first ten held-out digits over their reconstructions).
+ * {@code reconstructions.png} (ten held-out digits, spread over the set, over their reconstructions).
  */
 final class VaeExport {
     private static final int SHOWN = 10;
@@ -56,7 +56,11 @@ final class VaeExport {
         s.put("held_out_mse_signed", mseSigned);
         LatentVae.write(runDir, emaWeights, s);
         int shown = (int) Math.min(SHOWN, held.size(0));
-        INDArray grid = Nd4j.concat(0, held.get(NDArrayIndex.interval(0, shown)), recon.get(NDArrayIndex.interval(0, shown)));
+        long[] picks = new long[shown]; // spread over the held-out set (a source sorted by label starts with one digit)
+        for (int i = 0; i < shown; i++) {
+            picks[i] = i * (held.size(0) / shown);
+        }
+        INDArray grid = Nd4j.concat(0, held.get(NDArrayIndex.indices(picks)), recon.get(NDArrayIndex.indices(picks)));
         runDir.write("reconstructions.png", PngImages.grid(grid, shown, 2));
         err.printf("latent scale factor %.5f (latent std %.5f over %,d training images); held-out reconstruction MSE "
                 + "per pixel %.5f (intensities 0..1; %.5f on [-1, 1]) over %,d images; %s, %s, reconstructions.png "
