@@ -16,8 +16,9 @@ import java.util.Iterator;
 
 /**
  * One image to the shape an {@link ImageOptions} asks for, as planar floats {@code [channels][height][width]} in
- * [0, 1]. Encoded bytes (PNG, JPEG, anything {@code javax.imageio} reads) are decoded and converted to grey or RGB
- * like Pillow ({@link ImagePixels}); pixels already decoded by a table reader go through {@link #fit}. Other sizes
+ * [0, 1]. Encoded bytes (PNG, JPEG — through TwelveMonkeys' reader, so CMYK, YCCK and damaged files too
+ * ({@link JpegPlugin}) — anything {@code javax.imageio} reads) are decoded and converted to grey or RGB like Pillow
+ * ({@link ImagePixels}); pixels already decoded by a table reader go through {@link #fit}. Other sizes
  * are resized with {@link Resize}'s bilinear filter when allowed. Every failure is an {@link InvalidImageException}
  * naming the file (and row), so readers can apply {@link OnInvalid} to it; that includes an image whose header
  * declares more than the {@link ImageHeader} caps, which is refused before its decoder allocates anything.
@@ -113,8 +114,12 @@ public final class ImageDecoder {
         }
     }
 
-    /** The first ImageIO decoder that recognises the stream, its input set (nothing decoded yet). */
+    /**
+     * The first ImageIO decoder that recognises the stream, its input set (nothing decoded yet); for JPEG that is
+     * TwelveMonkeys' reader ({@link JpegPlugin}).
+     */
     private static ImageReader reader(ImageInputStream in, String file, long row) throws InvalidImageException {
+        JpegPlugin.ensureRegistered();
         Iterator<ImageReader> readers = decoding(file, row, () -> ImageIO.getImageReaders(in));
         if (!readers.hasNext()) {
             release(null, in);

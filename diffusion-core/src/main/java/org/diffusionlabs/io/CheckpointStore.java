@@ -1,7 +1,9 @@
 package org.diffusionlabs.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.diffusionlabs.nd.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,16 +28,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Checkpoints as directories {@code step-<N>/} under a {@link Storage} root. Every file is written first and the
  * {@code manifest.json} (sizes and SHA-256 of every file) last: a checkpoint counts only when it <em>verifies</em> —
  * its manifest exists, names only plain files (and every required one), and every file matches it, JSON files
- * parsing as JSON. Every decision goes by verified checkpoints only: {@link #latest} walks back from the newest step
- * and reports each one that does not verify (a WARN log naming the directory and the reason, and to the caller);
- * {@link #isValid} says whether a step is saved; pruning keeps the newest {@code keepLast} verified checkpoints and
- * always the one just saved. A directory already holding the step being saved (an interrupted or corrupted save) is
+ * parsing as exactly one JSON value. Every decision goes by verified checkpoints only: {@link #latest} walks back
+ * from the newest step and reports each one that does not verify (a WARN log naming the directory and the reason,
+ * and to the caller); {@link #isValid} says whether a step is saved; pruning keeps the newest {@code keepLast}
+ * verified checkpoints and always the one just saved. A directory already holding the step being saved (an interrupted or corrupted save) is
  * moved aside and deleted only once the new save verifies; if the new save fails, it is put back.
  */
 public final class CheckpointStore {
@@ -43,8 +46,12 @@ public final class CheckpointStore {
     public static final String MANIFEST = "manifest.json";
     static final String FORMAT = "diffusion-labs-checkpoint/1";
     private static final String PREFIX = "step-";
+    /** A step's previous directory, moved aside by {@link #save} until the new one verifies. */
+    private static final Pattern REPLACED = Pattern.compile("step-(\\d{1,18})\\.replaced-[0-9]+");
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*\\.(safetensors|json)");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads one JSON value and nothing after it: trailing text (a HOCON include, say) makes the file invalid. */
+    private static final ObjectReader STRICT = JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     private final Storage storage;
     private final int keepLast;
@@ -207,7 +214,7 @@ public final class CheckpointStore {
         }
         JsonNode manifest;
         try (InputStream in = storage.open(dir + "/" + MANIFEST)) {
-            manifest = JSON.readTree(in);
+            manifest = STRICT.readTree(in);
         } catch (IOException e) {
             throw new CorruptCheckpointException(dir, MANIFEST + " is not valid JSON: " + e.getMessage(), e);
         }
@@ -265,7 +272,7 @@ public final class CheckpointStore {
 
     private static String requireJson(String dir, String name, String text) throws CorruptCheckpointException {
         try {
-            JsonNode node = JSON.readTree(text);
+            JsonNode node = STRICT.readTree(text);
             if (node == null || node.isMissingNode()) {
                 throw new CorruptCheckpointException(dir, name + " is empty, not JSON");
             }
@@ -278,7 +285,8 @@ public final class CheckpointStore {
     /**
      * Keeps the newest {@code keepLast} verified checkpoints and {@code saved}; deletes every other verified one, and
      * directories that do not verify only when older than everything kept (a newer one is left for inspection, and
-     * {@link #latest} keeps reporting it).
+     * {@link #latest} keeps reporting it). A directory a killed {@link #save} left moved aside
+     * ({@code step-N.replaced-*}) goes once step N is kept and verifies, or is older than everything kept.
      */
     private void prune(long saved) throws IOException {
         List<Long> steps = steps();
@@ -295,6 +303,15 @@ public final class CheckpointStore {
             if (!keep.contains(s) && (valid.contains(s) || s < oldestKept)) {
                 storage.delete(directory(s));
                 verified.remove(s);
+            }
+        }
+        for (String name : storage.list("")) {
+            Matcher m = REPLACED.matcher(name);
+            if (m.matches()) {
+                long s = Long.parseLong(m.group(1));
+                if (s < oldestKept || (keep.contains(s) && isValid(s))) {
+                    storage.delete(name);
+                }
             }
         }
     }

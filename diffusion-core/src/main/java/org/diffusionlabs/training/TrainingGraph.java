@@ -2,37 +2,27 @@ package org.diffusionlabs.training;
 
 import org.diffusionlabs.adapters.ClassifierFreeGuidance;
 import org.diffusionlabs.engine.kernels.Kernels;
-import org.diffusionlabs.losses.VlbLossGraph;
 import org.diffusionlabs.models.adm.AdmUNet;
 import org.diffusionlabs.models.adm.DropoutMasks;
-import org.diffusionlabs.models.adm.StrideGuard;
 import org.diffusionlabs.nd.Checks;
-import org.diffusionlabs.nd.SameDiffChatter;
 import org.diffusionlabs.nd.Workspaces;
 import org.diffusionlabs.predictors.PredictionType;
 import org.diffusionlabs.predictors.Predictor;
 import org.diffusionlabs.schedules.Schedule;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.internal.InferenceSession;
-import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * The differentiable part of one diffusion training step as a SameDiff graph: the U-Net on (x_t, t, condition),
+ * The differentiable part of one diffusion training step, run by the engine ({@link TrainingPass}; its SameDiff form,
+ * {@link TrainingGraphOracle}, is the test oracle): the U-Net on (x_t, t, condition),
  * the predictor's clamped x0 (from predicted noise, x0 or v: {@link PredictionType}), the DDPM training posterior
  * (mean from the clamped x0, log variance interpolated by the predicted variance value), and the loss —
  * MSE(prediction, target) with the target ε, x0 or v (the predictor's training target), plus 0.001·VLB(stopgrad(mean), log σ²)
  * for the hybrid loss of Improved DDPM. Everything that depends only on data and the schedule (per-sample
- * coefficients, the true posterior, branch masks) is computed eagerly in float64 by {@link TrainingFeed} and fed as
- * placeholders.
+ * coefficients, the true posterior, branch masks, the predictor's x0 form) is computed eagerly in float64 by
+ * {@link TrainingFeed} and fed.
  */
 public final class TrainingGraph {
     /** Loss variants. */
@@ -41,7 +31,6 @@ public final class TrainingGraph {
     public static final String LOSS = "loss";
     public static final String MSE = "mse";
     public static final String VLB = "vlb";
-    private SameDiff sd;
     private final AdmUNet unet;
     private final ClassifierFreeGuidance guidance;
     private final LabelEmbedding encoder;
@@ -49,12 +38,12 @@ public final class TrainingGraph {
     private final Loss loss;
     private final PredictionType prediction;
     private final double lambda;
-    private boolean guarded;
     private TrainingPass pass;
 
-    private TrainingGraph(SameDiff sd, AdmUNet unet, ClassifierFreeGuidance guidance, LabelEmbedding encoder,
+    private TrainingGraphOracle oracle;
+
+    private TrainingGraph(AdmUNet unet, ClassifierFreeGuidance guidance, LabelEmbedding encoder,
                           DropoutMasks dropout, Loss loss, PredictionType prediction, double lambda) {
-        this.sd = sd;
         this.unet = unet;
         this.guidance = guidance;
         this.encoder = encoder;
@@ -109,78 +98,12 @@ public final class TrainingGraph {
         Checks.require(lambda >= 0 && Double.isFinite(lambda), "TrainingGraph", "lambda", lambda, "must be finite and >= 0");
         Checks.require(loss == Loss.MSE || unet.config().predictVarianceValue(), "TrainingGraph", "loss", loss,
                 "the hybrid loss needs a U-Net that predicts the variance value");
-        return new TrainingGraph(null, unet, guidance, encoder, unet.dropoutMasks(dropout), loss, prediction, lambda);
-    }
-
-    /**
-     * The SameDiff form of this graph (the test oracle), built on first use; its dropout sites must be the ones the
-     * engine was given.
-     */
-    private SameDiff buildSameDiff() {
-        long c = unet.config().inChannels();
-        SameDiff sd = SameDiff.create();
-        SDVariable xt = sd.placeHolder(TrainingFeed.XT, DataType.FLOAT, -1, c, -1, -1);
-        SDVariable t = sd.placeHolder(TrainingFeed.T, DataType.FLOAT, -1);
-        Map<String, SDVariable> cond = new LinkedHashMap<>();
-        if (unet.config().embedDim() > 0) {
-            String name = unet.config().embedName();
-            cond.put(name, encoder != null
-                    ? encoder.build(sd, sd.placeHolder(TrainingFeed.LABELS, DataType.INT, -1))
-                    : sd.placeHolder(TrainingFeed.COND_PREFIX + name, DataType.FLOAT, -1, unet.config().embedDim()));
-        }
-        if (guidance != null) {
-            Map<String, SDVariable> keeps = new LinkedHashMap<>();
-            for (String key : guidance.dimCond().keySet()) {
-                keeps.put(key, sd.placeHolder(TrainingFeed.KEEP_PREFIX + key, DataType.FLOAT, -1, 1));
-            }
-            cond = guidance.buildTraining(sd, cond, keeps);
-        }
-        SDVariable target = sd.placeHolder(TrainingFeed.TARGET, DataType.FLOAT, -1, c, -1, -1);
-        AdmUNet.Outputs out = unet.buildForTraining(sd, xt, t, cond, dropout.p());
-        SDVariable diff = out.prediction().sub(target);
-        SDVariable mse = sd.identity(MSE, diff.mul(diff).mean());
-        SDVariable total = mse;
-        if (loss == Loss.HYBRID) {
-            SDVariable vlb = sd.identity(VLB, vlb(sd, xt, out, c).mean());
-            total = mse.add(vlb.mul(lambda));
-        }
-        sd.identity(LOSS, total);
-        sd.setLossVariables(LOSS);
-        if (!out.dropout().sites().equals(dropout.sites())) {
-            throw new IllegalStateException("TrainingGraph: the SameDiff graph's dropout sites " + out.dropout().sites()
-                    + " differ from the engine layout's " + dropout.sites());
-        }
-        return sd;
-    }
-
-    /** x0 from the prediction (clamped to [−1, 1]); mean from x0; log σ² = v·log β + (1 − v)·log β̃; VLB per sample. */
-    private static SDVariable vlb(SameDiff sd, SDVariable xt, AdmUNet.Outputs out, long c) {
-        SDVariable x0Hat = sd.math().clipByValue(x0Estimate(sd, xt, out.prediction()), -1.0, 1.0);
-        SDVariable mean = x0Hat.mul(coef(sd, TrainingFeed.MEAN_X0)).add(xt.mul(coef(sd, TrainingFeed.MEAN_XT)));
-        SDVariable detached = new StopGradient(sd, mean).outputVariable();
-        SDVariable v = out.varianceValue();
-        SDVariable logVar = v.mul(coef(sd, TrainingFeed.LOG_UPPER)).add(v.rsub(1.0).mul(coef(sd, TrainingFeed.LOG_LOWER)));
-        SDVariable qMean = sd.placeHolder(TrainingFeed.Q_MEAN, DataType.FLOAT, -1, c, -1, -1);
-        SDVariable qLogVar = sd.placeHolder(TrainingFeed.Q_LOGVAR, DataType.FLOAT, -1, c, -1, -1);
-        SDVariable x0 = sd.placeHolder(TrainingFeed.X0, DataType.FLOAT, -1, c, -1, -1);
-        SDVariable low = sd.placeHolder(TrainingFeed.EDGE_LOW, DataType.FLOAT, -1, c, -1, -1);
-        SDVariable high = sd.placeHolder(TrainingFeed.EDGE_HIGH, DataType.FLOAT, -1, c, -1, -1);
-        SDVariable tZero = sd.placeHolder(TrainingFeed.T_ZERO, DataType.FLOAT, -1);
-        return VlbLossGraph.perSample(sd, qMean, qLogVar, detached, logVar, x0, low, high, tZero);
-    }
-
-    /** The unclamped x0 by the predictor's {@link org.diffusionlabs.predictors.X0Form}, fed as coefficients. */
-    private static SDVariable x0Estimate(SameDiff sd, SDVariable xt, SDVariable predicted) {
-        return xt.mul(coef(sd, TrainingFeed.X0_XT)).sub(predicted.mul(coef(sd, TrainingFeed.X0_PREDICTION)));
-    }
-
-    private static SDVariable coef(SameDiff sd, String name) {
-        return sd.placeHolder(name, DataType.FLOAT, -1, 1, 1, 1);
+        return new TrainingGraph(unet, guidance, encoder, unet.dropoutMasks(dropout), loss, prediction, lambda);
     }
 
     /**
      * Another graph of the same model over the same parameter arrays (as {@link #build} shares them), for another
-     * thread: a SameDiff graph and its sessions are not thread-safe, but several graphs may read the shared
+     * thread: an engine pass (and a SameDiff session) is not thread-safe, but several graphs may read the shared
      * parameters concurrently while nothing updates them. Same loss, prediction, dropout sites and placeholders,
      * so the same feed gives the same bits on a thread with the same OpenMP thread count.
      */
@@ -188,12 +111,12 @@ public final class TrainingGraph {
         return build(unet, guidance, encoder, loss, prediction, dropout.p(), lambda);
     }
 
-    /** The SameDiff form of the graph (the test oracle of the engine), built on first use. */
-    public synchronized SameDiff sameDiff() {
-        if (sd == null) {
-            sd = Workspaces.outside(this::buildSameDiff);
+    /** The SameDiff form of this graph, the test oracle of the engine (built on first use). */
+    public synchronized TrainingGraphOracle oracle() {
+        if (oracle == null) {
+            oracle = new TrainingGraphOracle(this);
         }
-        return sd;
+        return oracle;
     }
 
     public AdmUNet unet() {
@@ -257,12 +180,6 @@ public final class TrainingGraph {
         return Workspaces.outside(() -> pass().run(feed, false));
     }
 
-    /** The SameDiff graph's loss terms: the test oracle of {@link #evaluate}. */
-    public Map<String, Double> referenceEvaluate(Map<String, INDArray> feed) {
-        List<String> names = lossNames();
-        return Workspaces.outside(() -> scalars(sameDiff().output(feed, names.toArray(new String[0])), names));
-    }
-
     /** This graph's engine pass (built on first use, on the engine's kernels). */
     private TrainingPass pass() {
         if (pass == null) {
@@ -299,23 +216,6 @@ public final class TrainingGraph {
         return pass().gradients().viewsOf(flat);
     }
 
-    private List<String> lossNames() {
-        return loss == Loss.HYBRID ? List.of(LOSS, MSE, VLB) : List.of(LOSS, MSE);
-    }
-
-    private static Map<String, Double> scalars(Map<String, INDArray> out, List<String> names) {
-        Map<String, Double> values = new LinkedHashMap<>();
-        names.forEach(n -> values.put(n, out.get(n).getDouble(0)));
-        return values;
-    }
-
-    /** The gradients of {@code params} from a gradient-function output, in the order of {@code params}. */
-    private Map<String, INDArray> orderedGradients(Map<String, INDArray> out, List<String> params) {
-        Map<String, INDArray> ordered = new LinkedHashMap<>();
-        params.forEach(p -> ordered.put(p, gradientName(p) == null ? null : out.get(gradientName(p))));
-        return ordered;
-    }
-
     /** Loss terms and gradients of one batch from a single forward + backward pass. */
     public record Step(Map<String, Double> losses, Map<String, INDArray> gradients) {}
 
@@ -339,94 +239,9 @@ public final class TrainingGraph {
         return step.losses();
     }
 
-    /** The SameDiff graph's loss terms and gradients: the test oracle of {@link #lossAndGradients}. */
-    public Step referenceLossAndGradients(Map<String, INDArray> feed) {
-        List<String> names = lossNames();
-        List<String> params = List.copyOf(trainables().keySet());
-        Map<String, INDArray> out = runGradientFunction(feed, names, params);
-        return new Step(scalars(out, names), Workspaces.detach(orderedGradients(out, params)));
-    }
-
-    /**
-     * Runs SameDiff's gradient function for {@code outputs} and the gradients of {@code params} (returned under
-     * the gradient variables' names). Unlike {@code SameDiff.calculateGradientsAndOutputs}, which switches the
-     * gradient function's array cache off (every intermediate then becomes a fresh native allocation left to the
-     * garbage collector: RSS grows to the JavaCPP cap and most of a step is spent allocating), this keeps the
-     * session's array cache on, so intermediates are recycled within and across steps. Arrays the cache may hand
-     * out again never include requested outputs (they are held for the caller). {@link StrideGuard} guards the
-     * oneDNN helpers against recycled arrays with inconsistent order flags.
-     */
-    private Map<String, INDArray> runGradientFunction(Map<String, INDArray> feed, List<String> outputs, List<String> params) {
-        // The gradient function, its session and array cache live outside the caller's step workspace (the feed
-        // may be attached to it: SameDiff only reads it while the scope is open).
-        return Workspaces.outside(() -> runGradientFunctionOutside(feed, outputs, params));
-    }
-
-    private Map<String, INDArray> runGradientFunctionOutside(Map<String, INDArray> feed, List<String> outputs,
-                                                            List<String> params) {
-        if (!sameDiff().hasGradientFunction()) {
-            SameDiffChatter.quiet(() -> sameDiff().createGradFunction());
-        }
-        SameDiff gradFn = sameDiff().getFunction("grad");
-        if (!guarded) {
-            StrideGuard.install(gradFn);
-            guarded = true;
-        }
-        sizeArrayCache(gradFn);
-        gradFn.setEnableCache(true); // calculateGradients(AndOutputs) on this graph switches it off for good
-        List<String> names = new ArrayList<>(outputs);
-        params.stream().map(this::gradientName).filter(java.util.Objects::nonNull).forEach(names::add);
-        return gradFn.output(feed, names.toArray(new String[0]));
-    }
-
-    /**
-     * System property overriding the byte budget of the gradient function's array cache ({@link #cacheBytes()}).
-     */
-    public static final String CACHE_BYTES_PROPERTY = "diffusion.samediff.cacheBytes";
-
-    /**
-     * Gives this thread's session of the gradient function an array cache of {@link #cacheBytes()} bytes. ND4J's
-     * default (a quarter of {@code org.bytedeco.javacpp.maxbytes}, i.e. 1 GB under -Xmx4g) is just below the
-     * ~1.1 GB a small-config step at batch 32 recycles, so it evicted and re-allocated every step (higher RSS, page
-     * faults). The cache holds only arrays the step released, so the budget is a cap, not a reservation.
-     */
-    private static void sizeArrayCache(SameDiff gradFn) {
-        long thread = Thread.currentThread().getId();
-        InferenceSession session = gradFn.getSessions().computeIfAbsent(thread, k -> new InferenceSession(gradFn));
-        if (session.getMmgr() instanceof ArrayCacheMemoryMgr cache) {
-            long bytes = cacheBytes();
-            if (cache.getMaxCacheBytes() < bytes) {
-                cache.setMaxCacheBytes(bytes);
-            }
-        }
-    }
-
-    /**
-     * The array-cache budget: {@value #CACHE_BYTES_PROPERTY} if set (bytes), else half of JavaCPP's
-     * {@code maxphysicalbytes} cap (8 GB under the launcher's 16 GB), else ND4J's default.
-     */
-    static long cacheBytes() {
-        String configured = System.getProperty(CACHE_BYTES_PROPERTY);
-        if (configured != null) {
-            return Long.parseLong(configured.trim());
-        }
-        long physical = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
-        return physical > 0 ? physical / 2 : 0;
-    }
-
-    private String gradientName(String param) {
-        SDVariable g = sameDiff().getVariable(param).getGradient();
-        return g == null ? null : g.name();
-    }
-
     /** Gradients of the loss for every trained array ({@link #trainables()}), under the same names (engine). */
     public Map<String, INDArray> gradients(Map<String, INDArray> feed) {
         return lossAndGradients(feed).gradients();
     }
 
-    /** The SameDiff graph's gradients: the test oracle of {@link #gradients}. */
-    public Map<String, INDArray> referenceGradients(Map<String, INDArray> feed) {
-        List<String> params = List.copyOf(trainables().keySet());
-        return Workspaces.detach(orderedGradients(runGradientFunction(feed, List.of(), params), params));
-    }
 }

@@ -1,5 +1,7 @@
 package org.diffusionlabs.data;
 
+import org.diffusionlabs.testing.FaultFigures;
+import org.junit.jupiter.api.Tag;
 import org.diffusionlabs.testing.Allocation;
 import org.diffusionlabs.testing.GuardedInput;
 import org.diffusionlabs.testing.HostileFiles;
@@ -58,10 +60,16 @@ class IdxBoundsTest {
         assertTooLarge(m, "bomb-images.gz", PIXELS);
     }
 
+    @Tag("fault")
     @Test
     void gzipFileExpandingToTwoGigabytesIsRejectedFromItsHeader() throws IOException {
         Path f = Files.write(dir.resolve("bomb-idx3-ubyte.gz"), bomb());
-        assertTooLarge(Allocation.measure(() -> IdxReader.readImages(f)), f.toString(), PIXELS);
+        Allocation.Measured m = Allocation.measure(() -> IdxReader.readImages(f));
+        assertTooLarge(m, f.toString(), PIXELS);
+        FaultFigures.record("hostile-gzip-idx", "hostile data: a gzip IDX file expanding to 2 GB",
+                "IdxBoundsTest.gzipFileExpandingToTwoGigabytesIsRejectedFromItsHeader",
+                String.format("%,d-byte file declaring %,d pixels: typed error TOO_LARGE, %,d bytes allocated",
+                        Files.size(f), PIXELS, m.bytes()));
     }
 
     @Test

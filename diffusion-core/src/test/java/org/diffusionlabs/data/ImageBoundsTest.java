@@ -1,5 +1,7 @@
 package org.diffusionlabs.data;
 
+import org.diffusionlabs.testing.FaultFigures;
+import org.junit.jupiter.api.Tag;
 import org.diffusionlabs.testing.Allocation;
 import org.diffusionlabs.testing.HostileFiles;
 import org.junit.jupiter.api.AfterEach;
@@ -44,6 +46,7 @@ class ImageBoundsTest {
         return out.toByteArray();
     }
 
+    @Tag("fault")
     @Test
     void sixteenBitPngOfHalfAGigabyteIsSkippedAndNamedWithoutDecoding() throws IOException {
         Path cls = Files.createDirectories(root.resolve("a"));
@@ -61,6 +64,10 @@ class ImageBoundsTest {
         assertTrue(why.contains("bomb.png") && why.contains("8192x8192") && why.contains("536870912")
                 && why.contains(BYTES), why);
         assertTrue(m.bytes() < LITTLE, "allocated " + m.bytes() + " bytes to skip it");
+        FaultFigures.record("hostile-png", "hostile image: a 16-bit 8192x8192 RGBA PNG in an image folder (on_invalid = skip)",
+                "ImageBoundsTest.sixteenBitPngOfHalfAGigabyteIsSkippedAndNamedWithoutDecoding",
+                String.format("%,d-byte file declaring 536,870,912 bytes: 1 injected, %d counted and named skip(s), "
+                        + "%,d bytes allocated", bomb.length, out[0].skipped(), m.bytes()));
     }
 
     @Test

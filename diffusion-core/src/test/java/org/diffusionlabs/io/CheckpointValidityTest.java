@@ -117,6 +117,49 @@ class CheckpointValidityTest {
         assertTrue(skipped.get(2).contains("step-2") && skipped.get(2).contains("metadata.json"), skipped.get(2));
     }
 
+    /**
+     * A save killed after moving a step's directory aside leaves {@code step-N.replaced-*}; once step N verifies
+     * again (saved afresh), or is older than every kept checkpoint, the next save's pruning removes it.
+     */
+    @Test
+    void directoriesMovedAsideByAKilledSaveAreCleanedOnceTheirStepIsSafe() throws IOException {
+        CheckpointStore store = new CheckpointStore(new LocalStorage(root), 2);
+        store.save(checkpoint(1));
+        store.save(checkpoint(2));
+        Files.move(root.resolve("step-2"), root.resolve("step-2.replaced-5"));
+        Files.move(root.resolve("step-1"), root.resolve("step-1.replaced-6"));
+        Files.createDirectories(root.resolve("step-2"));
+        Files.writeString(root.resolve("step-2/model.safetensors"), "partial");
+        CheckpointStore next = new CheckpointStore(new LocalStorage(root), 2);
+        next.save(checkpoint(2));
+        next.save(checkpoint(3));
+        next.save(checkpoint(4));
+        try (var names = Files.list(root)) {
+            assertEquals(List.of("step-3", "step-4"), names.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    /** A JSON file with text after its JSON value (a HOCON include, say) does not verify, nor does such a manifest. */
+    @Test
+    void jsonFilesWithTrailingTextDoNotVerify() throws IOException {
+        CheckpointStore store = new CheckpointStore(new LocalStorage(root), 5);
+        store.save(checkpoint(1));
+        store.save(checkpoint(2));
+        store.save(checkpoint(3));
+        byte[] trailing = "{\"lr\": 0.001}\ninclude url(\"http://127.0.0.1:9/x\")".getBytes(StandardCharsets.UTF_8);
+        Files.write(root.resolve("step-3/config.json"), trailing);
+        ObjectNode m3 = manifest(3);
+        ((ObjectNode) m3.get("files")).putObject("config.json").put("bytes", trailing.length).put("sha256", sha256(trailing));
+        writeManifest(3, m3);
+        Files.writeString(root.resolve("step-2/manifest.json"), JSON.writeValueAsString(manifest(2)) + " {}");
+
+        List<String> skipped = new ArrayList<>();
+        CheckpointStore fresh = new CheckpointStore(new LocalStorage(root), 5);
+        assertEquals(1, fresh.latest(skipped::add).orElseThrow().step(), skipped.toString());
+        assertTrue(skipped.get(0).contains("step-3") && skipped.get(0).contains("config.json"), skipped.get(0));
+        assertTrue(skipped.get(1).contains("step-2") && skipped.get(1).contains("manifest.json"), skipped.get(1));
+    }
+
     private ObjectNode manifest(long step) throws IOException {
         return (ObjectNode) JSON.readTree(root.resolve("step-" + step + "/manifest.json").toFile());
     }

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link TrainingGraph#referenceLossAndGradients} (the SameDiff oracle) runs the gradient function with SameDiff's array cache on (arrays recycled
+ * {@link TrainingGraphOracle#lossAndGradients} (the SameDiff oracle) runs the gradient function with SameDiff's array cache on (arrays recycled
  * within and across calls); over consecutive batches its losses and gradients must equal those of
  * {@code calculateGradientsAndOutputs}, which runs with the cache off, and gradients returned earlier must not be
  * overwritten by later calls.
@@ -44,9 +44,9 @@ class TrainingGraphCacheTest {
             Map<String, INDArray> feed = TrainingFeed.of(graph, schedule, x0, schedule.qSample(x0, noise, t), t, noise,
                     Conditioning.of("digit", rng.randn(4, 8)), cfg.keepMask(4, rng));
             feed.putAll(graph.dropout().draw(4, 8, 8, rng.nextLong64()));
-            TrainingGraph.Step cached = graph.referenceLossAndGradients(feed);
+            TrainingGraph.Step cached = graph.oracle().lossAndGradients(feed);
             List<String> params = List.copyOf(graph.trainables().keySet());
-            OutAndGrad reference = graph.sameDiff().calculateGradientsAndOutputs(feed, List.of(TrainingGraph.LOSS), params);
+            OutAndGrad reference = graph.oracle().sameDiff().calculateGradientsAndOutputs(feed, List.of(TrainingGraph.LOSS), params);
             assertEquals(reference.getOutputs().get(TrainingGraph.LOSS).getDouble(0), cached.losses().get(TrainingGraph.LOSS), 0.0);
             for (String p : params) {
                 INDArray want = reference.getGradients().get(p);

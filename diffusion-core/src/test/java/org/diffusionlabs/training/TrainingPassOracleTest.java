@@ -42,8 +42,8 @@ class TrainingPassOracleTest {
         INDArray labels = org.nd4j.linalg.factory.Nd4j.createFromArray(3, 1, 4, 1, 5, 9);
         Map<String, INDArray> feed = step.feed(x0, Conditioning.of(TrainingFeed.LABELS, labels), new Rng(11));
         feed.put(TrainingFeed.T, org.nd4j.linalg.factory.Nd4j.createFromArray(0f, 1f, 10f, 400f, 900f, 999f));
-        Map<String, Double> ref = graph.referenceEvaluate(feed);
-        Map<String, INDArray> refGrads = graph.referenceGradients(feed);
+        Map<String, Double> ref = graph.oracle().evaluate(feed);
+        Map<String, INDArray> refGrads = graph.oracle().gradients(feed);
         try (TrainingPass pass = new TrainingPass(graph, kernels)) {
             Map<String, Double> got = pass.run(feed, true);
             ref.forEach((k, v) -> assertEquals(v, got.get(k), 1e-5 * Math.abs(v) + 1e-7, k));

@@ -1,5 +1,7 @@
 package org.diffusionlabs.spark;
 
+import org.diffusionlabs.testing.FaultFigures;
+import org.junit.jupiter.api.Tag;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.diffusionlabs.data.LabeledImages;
@@ -146,6 +148,7 @@ class SparkTrainerTest {
         assertEquals(12, round.examples());
     }
 
+    @Tag("fault")
     @Test
     void aNonFinitePartitionIsRejectedCountedAndTrainingGoesOnWithTheOthers() {
         TrainingSpec spec = SparkFixtures.adamW(4, 1, 4);
@@ -161,6 +164,10 @@ class SparkTrainerTest {
         DiffusionModel alone = new DiffusionTrainer(spec).setImageSize(SIZE).setMaxSteps(4)
                 .setConfig(SparkTrainingConfig.defaults().withAveragingFrequency(2)).fit(frame(SPARK.session(), List.of(clean)));
         assertBitEqual(alone.weights(), m.weights(), "the clean partition alone");
+        FaultFigures.record("nan-partition", "NaN partition (Spark: one of 2 partitions all NaN pixels, 2 rounds)",
+                "SparkTrainerTest.aNonFinitePartitionIsRejectedCountedAndTrainingGoesOnWithTheOthers",
+                String.format("2 contributions injected (1 partition x 2 rounds), %d counted as rejected; the weights "
+                        + "equal the clean partition trained alone, bit for bit", m.rejectedContributions()));
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.apache.spark.sql.types.StructType;
 import org.diffusionlabs.schedules.BetaScheduleKind;
 import org.diffusionlabs.schedules.Coefficient;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;
+import org.diffusionlabs.testing.JpegFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -78,6 +79,28 @@ class TransformersTest {
         DecodeImages exact = new DecodeImages().setSize(8).setResize(false).setHandleInvalid("skip");
         assertEquals(1, exact.transform(encoded()).count());
         assertEquals(2, exact.invalidRows());
+    }
+
+    /**
+     * Real-world JPEGs in executors: a CMYK file (with a foreign ICC profile, which the JDK reader refuses) and a
+     * progressive one decode; a JPEG cut inside its header is one counted invalid row under skip.
+     */
+    @Test
+    void decodeImagesReadsCmykAndProgressiveJpegsAndSkipsATruncatedOne() {
+        byte[] whole = JpegFixtures.jpeg(JpegFixtures.quadrants(8, 8), false);
+        Dataset<Row> jpegs = SPARK.session().createDataFrame(List.of(
+                RowFactory.create(0L, JpegFixtures.cmyk(8, 8, 255, 0, 0, 0, true)),
+                RowFactory.create(1L, JpegFixtures.jpeg(JpegFixtures.quadrants(8, 8), true)),
+                RowFactory.create(2L, JpegFixtures.truncated(whole, 5))), BYTES).repartition(2);
+        DecodeImages decode = new DecodeImages().setSize(8).setChannels(3).setHandleInvalid("skip");
+        List<Row> rows = new ArrayList<>(decode.transform(jpegs).collectAsList());
+        rows.sort(java.util.Comparator.comparingLong(r -> r.getLong(0)));
+        assertEquals(2, rows.size());
+        assertEquals(1, decode.invalidRows());
+        List<Float> cyan = rows.get(0).getList(2);
+        assertEquals(0f, cyan.get(0), 3 / 255f);          // red plane
+        assertEquals(1f, cyan.get(64), 3 / 255f);         // green plane
+        assertEquals(1f, cyan.get(128), 3 / 255f);        // blue plane
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.diffusionlabs.jobs;
 import org.diffusionlabs.models.adm.AdmUNetConfig;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * The U-Net configurations {@code bench} measures: "small" (the speed comparison against PyTorch: depth 32, one res
@@ -23,7 +22,10 @@ public final class BenchConfigs {
                 try {
                     yield AdmUnetKwargs.parse(HadoopFiles.readText(name), name);
                 } catch (IOException e) {
-                    throw new UncheckedIOException(name + ": not small, tutorial or tiny, and not readable: " + e.getMessage(), e);
+                    throw new ConfigurationException(name + ": not small, tutorial or tiny, and not readable: "
+                            + e.getMessage(), e);
+                } catch (IllegalArgumentException e) {
+                    throw ConfigurationException.of(e);
                 }
             }
         };

@@ -87,7 +87,7 @@ public final class ForwardCommand extends OptionCommand {
             inputs.put("inputs", inputsPath);
             inputs.put("adapter-weights", adapterPath.orElse(null));
             HadoopFiles.requireNotAnInput("output", outputPath, inputs);
-            AdmUNetConfig config = AdmUnetKwargs.parse(HadoopFiles.readText(configPath), configPath);
+            AdmUNetConfig config = unetConfig(configPath);
             AdmUNet unet = AdmUNet.create(config, new Rng(0));
             Map<String, INDArray> weights = HadoopFiles.readSafetensors(weightsPath);
             try {
@@ -148,6 +148,17 @@ public final class ForwardCommand extends OptionCommand {
                 throw new IllegalArgumentException(source + ": missing tensor '" + name + "' (it has " + in.keySet() + ")");
             }
             return v;
+        }
+    }
+
+    /** The adm_unet arguments of {@code --unet-config}: the user's configuration, so any problem exits 2. */
+    private static AdmUNetConfig unetConfig(String path) {
+        try {
+            return AdmUnetKwargs.parse(HadoopFiles.readText(path), path);
+        } catch (IOException e) {
+            throw new ConfigurationException("--unet-config " + path + ": cannot read it: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw ConfigurationException.of(e);
         }
     }
 }

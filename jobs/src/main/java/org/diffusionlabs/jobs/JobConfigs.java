@@ -7,7 +7,6 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +15,8 @@ import java.util.Map;
  * valid HOCON; any Hadoop location), then {@code key=value} overrides from the command line, each winning over the
  * previous. A key the defaults do not have is an error naming it and where it came from, so a typo never silently
  * falls back to a default. The user's file may include local files but never a URL ({@link ConfigIncludes#local});
- * configurations stored in runs and checkpoints are parsed by {@link StoredConfigs} instead.
+ * configurations stored in runs and checkpoints are parsed by {@link StoredConfigs} instead. Every failure here is a
+ * {@link ConfigurationException} (exit code 2).
  */
 public final class JobConfigs {
     /** The classpath location of the shipped configurations. */
@@ -37,34 +37,38 @@ public final class JobConfigs {
                 user = ConfigFactory.parseString(HadoopFiles.readText(location), ConfigParseOptions.defaults()
                         .setOriginDescription(location).setIncluder(ConfigIncludes.local(location)));
             } catch (IOException e) {
-                throw new UncheckedIOException(location + ": " + e.getMessage(), e);
-            } catch (ConfigException e) {
-                throw new IllegalArgumentException(location + ": " + e.getMessage(), e);
+                throw new ConfigurationException("--config " + location + ": cannot read it: " + e.getMessage(), e);
+            } catch (ConfigException | IllegalArgumentException e) {
+                throw new ConfigurationException(location + ": " + e.getMessage(), e);
             }
         }
         Config over = ConfigFactory.empty();
         for (String o : overrides) {
             int eq = o.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("override '" + o + "' must be key=value, e.g. train.max_steps=2000");
+                throw new ConfigurationException("override '" + o + "' must be key=value, e.g. train.max_steps=2000");
             }
             try {
                 over = ConfigFactory.parseString(o.substring(0, eq).trim() + " = " + o.substring(eq + 1),
                         ConfigParseOptions.defaults().setOriginDescription("command line")
                                 .setIncluder(ConfigIncludes.local("--set " + o))).withFallback(over);
-            } catch (ConfigException e) {
-                throw new IllegalArgumentException("override '" + o + "': " + e.getMessage(), e);
+            } catch (ConfigException | IllegalArgumentException e) {
+                throw new ConfigurationException("override '" + o + "': " + e.getMessage(), e);
             }
         }
         rejectUnknown(user, defaults, location);
         rejectUnknown(over, defaults, "the command line");
-        return over.withFallback(user).withFallback(defaults).resolve();
+        try {
+            return over.withFallback(user).withFallback(defaults).resolve();
+        } catch (ConfigException e) {
+            throw new ConfigurationException("configuration: " + e.getMessage(), e);
+        }
     }
 
     private static void rejectUnknown(Config given, Config defaults, String source) {
         for (Map.Entry<String, ConfigValue> e : given.entrySet()) {
             if (!defaults.hasPath(e.getKey())) {
-                throw new IllegalArgumentException("unknown config key '" + e.getKey() + "' in " + source
+                throw new ConfigurationException("unknown config key '" + e.getKey() + "' in " + source
                         + " (see conf/ for the keys a job takes)");
             }
         }

@@ -23,8 +23,8 @@ final class LatentData {
     /**
      * {@code config} with the VAE of {@code vaeRun} recorded under {@code latent.*}.
      *
-     * @throws IllegalArgumentException when the VAE's latents have another width or side than the U-Net takes, or
-     *                                  the VAE run is unfinished or its weights do not fit its configuration
+     * @throws ConfigurationException   when the VAE's latents have another width or side than the U-Net takes
+     * @throws IllegalArgumentException when the VAE run is unfinished or its weights do not fit its configuration
      */
     static Config attach(Config config, String vaeRun) throws IOException {
         LatentVae vae = LatentVae.open(vaeRun);
@@ -41,7 +41,7 @@ final class LatentData {
         int wantChannels = config.getInt("model.image_channels");
         int wantSide = config.getInt("data.image_size");
         if (channels != wantChannels || side != wantSide) {
-            throw new IllegalArgumentException("the VAE of " + vae.run() + " makes " + channels + "x" + side + "x" + side
+            throw new ConfigurationException("the VAE of " + vae.run() + " makes " + channels + "x" + side + "x" + side
                     + " latents (vae.embedding_channels = " + channels + ", " + vae.recipe().imageSize + "x"
                     + vae.recipe().imageSize + " images) but this configuration trains on " + wantChannels + "x"
                     + wantSide + "x" + wantSide + " (model.image_channels = " + wantChannels + ", data.image_size = "

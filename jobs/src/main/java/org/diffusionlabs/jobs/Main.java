@@ -8,25 +8,39 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Entry point of {@code bin/diffusion <command> [options]}: picks the command by name and returns its exit code.
- * {@link #run} does everything in-process (for tests); {@link #main} only wires the real streams and exits.
+ * Entry point of {@code bin/diffusion <command> [options]}, of {@code spark-submit}'s application jar and of
+ * Databricks JAR tasks: picks the command by name and returns its exit code. {@link #run} does everything in-process
+ * (for tests); {@link #main} wires the real streams and ends through {@link JobExit}, which never calls
+ * {@link System#exit} while a SparkContext is live.
  */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(new TrainCommand(), new TrainVaeCommand(), new SampleCommand(), new EvalCommand(), new TrainClassifierCommand(), new ScheduleCommand(), new ForwardCommand(), new BenchCommand());
 
     private Main() {}
 
+    /**
+     * Runs the command; exits the JVM with its code unless a SparkContext is still live (then returns on success and
+     * throws {@link JobFailedException} otherwise).
+     */
     public static void main(String[] args) {
         PrintStream stdout = System.out;
-        // Everything on stderr (messages, library prints, log lines) is redacted: no credentials of URIs or secret keys.
-        System.setErr(RedactedStderr.over(System.err));
-        // Only commands write to stdout: stray prints of libraries (native init banners etc.) go to stderr, minus
-        // SameDiff's per-op lines (the library already keeps its own gradient builds quiet; this catches the rest).
-        System.setOut(SameDiffChatter.filter(System.err));
-        int code = run(args, stdout, System.err);
-        stdout.flush();
-        System.err.flush();
-        System.exit(code);
+        PrintStream stderr = System.err;
+        int code;
+        try {
+            // Everything on stderr (messages, library prints, log lines) is redacted: no credentials of URIs or keys.
+            System.setErr(RedactedStderr.over(stderr));
+            // Only commands write to stdout: stray prints of libraries (native init banners etc.) go to stderr, minus
+            // SameDiff's per-op lines (the library already keeps its own gradient builds quiet; this catches the rest).
+            System.setOut(SameDiffChatter.filter(System.err));
+            code = run(args, stdout, System.err);
+            stdout.flush();
+            System.err.flush();
+        } finally {
+            // a JVM that outlives this call (a Databricks JAR task, a notebook) gets its own streams back
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+        JobExit.end(code, args.length == 0 ? "" : args[0], System::exit);
     }
 
     /** Runs {@code args} (command name first) and returns the exit code; never calls {@link System#exit}. */

@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * Base of commands driven by {@code --options}: handles {@code --help}, parsing and the mapping of errors to exit
- * codes and one-line stderr messages, so each command only declares its options and does its work.
+ * codes and one-line stderr messages, so each command only declares its options and does its work. The mapping is
+ * the table of docs/reliability.md: {@link UsageException} and {@link ConfigurationException} exit
+ * {@link Command#USAGE} (2), every other failure {@link Command#FAILURE} (1).
  */
 public abstract class OptionCommand implements Command {
     /** Set {@code -Ddiffusion.debug=true} to get stack traces of runtime failures. */
@@ -65,6 +67,9 @@ public abstract class OptionCommand implements Command {
         } catch (UsageException e) {
             err.println("diffusion " + name() + ": " + e.getMessage());
             err.println("Run 'diffusion " + name() + " --help' for usage.");
+            return USAGE;
+        } catch (ConfigurationException e) {
+            err.println("diffusion " + name() + ": configuration error: " + e.getMessage());
             return USAGE;
         } catch (RuntimeException | OutOfMemoryError e) {
             err.println("diffusion " + name() + ": error: " + describe(e));

@@ -33,15 +33,16 @@ public final class TrainClassifierCommand extends OptionCommand {
 
     @Override
     protected String synopsis() {
-        return "--out W.safetensors [--epochs N] [--seed S] [--held-out-fraction F] [--split-seed S]";
+        return "--out W.safetensors [--overwrite] [--epochs N] [--seed S] [--held-out-fraction F] [--split-seed S]";
     }
 
     @Override
     protected String description() {
         return "Trains on the held-out split of the embedded digits (data.held_out_fraction 0.2, data.split_seed 0 by\n"
                 + "default, as the training job holds them out) and prints its accuracy on the remaining digits.\n"
+                + "An existing W.safetensors is replaced only with --overwrite.\n"
                 + "The bundled weights were made with: bin/diffusion train-classifier --out "
-                + "diffusion-core/src/main/resources" + DigitClassifier.BUNDLED;
+                + "diffusion-core/src/main/resources" + DigitClassifier.BUNDLED + " --overwrite";
     }
 
     @Override
@@ -51,7 +52,8 @@ public final class TrainClassifierCommand extends OptionCommand {
                 Option.valued("epochs", "N", "passes over the held-out digits (default 40)"),
                 Option.valued("seed", "S", "initialisation, shuffling and shift seed (default 0)"),
                 Option.valued("held-out-fraction", "F", "share of each digit held out (default 0.2)"),
-                Option.valued("split-seed", "S", "seed of the held-out split (default 0)"));
+                Option.valued("split-seed", "S", "seed of the held-out split (default 0)"),
+                Option.flag("overwrite", "replace W.safetensors if it exists"));
     }
 
     @Override
@@ -66,6 +68,14 @@ public final class TrainClassifierCommand extends OptionCommand {
         }
         if (epochs < 1) {
             throw new UsageException("option --epochs must be >= 1, got " + epochs);
+        }
+        try {
+            if (!args.flag("overwrite") && HadoopFiles.fs(HadoopFiles.path(file)).exists(HadoopFiles.path(file))) {
+                throw new UsageException("option --out " + file + " exists: pass --overwrite to replace it, or choose "
+                        + "another file");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }
         LabeledImages.Split split = MnistEmbedded.load().split(fraction, splitSeed);
         LabeledImages train = signed(split.heldOut());

@@ -131,7 +131,7 @@ public final class TrainCommand extends OptionCommand {
                 }
                 config = LatentData.attach(config, args.string("vae").get());
             }
-            TrainRecipe recipe = new TrainRecipe(config);
+            TrainRecipe recipe = TrainRecipe.ofUserConfig(config);
             CheckpointStore store = TrainingCheckpoint.store(new HadoopStorage(run + "/checkpoints"),
                     config.getInt("train.keep_last"));
             Optional<Checkpoint> from = Optional.empty();

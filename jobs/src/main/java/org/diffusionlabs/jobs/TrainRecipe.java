@@ -96,8 +96,27 @@ final class TrainRecipe {
                         + "parallelism), got " + config.getInt("spark.partitions"));
             }
             positive("spark.averaging_frequency");
+            double heldOut = config.getDouble("data.held_out_fraction");
+            if (!(heldOut > 0 && heldOut < 1)) {
+                throw new IllegalArgumentException("configuration key data.held_out_fraction must be in (0, 1) (the "
+                        + "share of each digit kept aside), got " + heldOut);
+            }
+            config.getLong("data.split_seed");
         } catch (ConfigException e) {
             throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The recipe of a configuration the user gave ({@code --config}, {@code --set}): any bad value is a
+     * {@link ConfigurationException} (exit code 2). A configuration read back from a checkpoint goes through the
+     * constructor instead, where a bad value is corrupt data.
+     */
+    static TrainRecipe ofUserConfig(Config config) {
+        try {
+            return new TrainRecipe(config);
+        } catch (IllegalArgumentException e) {
+            throw ConfigurationException.of(e);
         }
     }
 

@@ -94,8 +94,12 @@ public final class TrainVaeCommand extends OptionCommand {
         try {
             HadoopStorage runDir = new HadoopStorage(run);
             RunDirectory.check(runDir, run, resume.isPresent(), overwrite);
-            VaeRecipe recipe = new VaeRecipe(JobConfigs.load(VaeRecipe.DEFAULTS, args.string("config").orElse(null),
-                    overrides));
+            VaeRecipe recipe;
+            try {
+                recipe = new VaeRecipe(JobConfigs.load(VaeRecipe.DEFAULTS, args.string("config").orElse(null), overrides));
+            } catch (IllegalArgumentException e) {
+                throw ConfigurationException.of(e); // the user's configuration: exit code 2, like train's
+            }
             CheckpointStore store = VaeCheckpoint.store(new HadoopStorage(run + "/checkpoints"),
                     recipe.config.getInt("train.keep_last"));
             Optional<Checkpoint> from = Optional.empty();

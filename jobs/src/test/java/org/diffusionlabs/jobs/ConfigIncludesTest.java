@@ -72,12 +72,14 @@ class ConfigIncludesTest {
         assertEquals(5, c.getInt("train.seed"));
 
         Files.writeString(steps, "include url(\"" + listener.url("nested") + "\")\n");
-        RefusedIncludeException e = assertThrows(RefusedIncludeException.class,
+        ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> JobConfigs.load("mnist.conf", user.toString(), List.of()));
+        assertTrue(e.getCause() instanceof RefusedIncludeException, () -> String.valueOf(e.getCause()));
         assertTrue(e.getMessage().contains(user.toString()) && e.getMessage().contains(listener.url("nested")),
                 e.getMessage());
-        e = assertThrows(RefusedIncludeException.class, () -> JobConfigs.load("mnist.conf", null,
+        ConfigurationException set = assertThrows(ConfigurationException.class, () -> JobConfigs.load("mnist.conf", null,
                 List.of("train={ include url(\"" + listener.url("set") + "\") }")));
-        assertTrue(e.getMessage().contains("--set"), e.getMessage());
+        assertTrue(set.getCause() instanceof RefusedIncludeException, () -> String.valueOf(set.getCause()));
+        assertTrue(set.getMessage().contains("--set"), set.getMessage());
     }
 }

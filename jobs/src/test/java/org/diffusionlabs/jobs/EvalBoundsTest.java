@@ -1,5 +1,7 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.testing.FaultFigures;
+import org.junit.jupiter.api.Tag;
 import org.diffusionlabs.testing.HostileFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +33,7 @@ class EvalBoundsTest {
         assertEquals(20, r.json().get("samples").asInt());
     }
 
+    @Tag("fault")
     @Test
     void aVisibleHugePngIsNamedOrCountedAndNamedUnderSkip(@TempDir Path dir) throws IOException {
         Files.write(samples(dir).resolve("3/zz.png"), HostileFiles.png(30000, 30000, 8, 0));
@@ -41,6 +44,10 @@ class EvalBoundsTest {
         assertEquals(0, skip.code(), skip.toString());
         assertEquals(20, skip.json().get("samples").asInt());
         assertTrue(skip.err().contains("skipped 1") && skip.err().contains("zz.png"), skip.toString());
+        FaultFigures.record("hostile-eval-png", "hostile image: a 30000x30000 PNG among the samples of eval",
+                "EvalBoundsTest.aVisibleHugePngIsNamedOrCountedAndNamedUnderSkip",
+                String.format("%,d-byte file: exit 1 naming it under error; under skip 1 injected, 1 counted, "
+                        + "20 of 20 real samples scored", Files.size(dir.resolve("3/zz.png"))));
         Cli.Result bad = Cli.run("eval", "--samples", dir.toString(), "--on-invalid", "ignore");
         assertEquals(2, bad.code(), bad.toString());
         assertTrue(bad.err().contains("--on-invalid") && bad.err().contains("ignore"), bad.toString());

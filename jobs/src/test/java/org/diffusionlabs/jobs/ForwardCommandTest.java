@@ -66,7 +66,7 @@ class ForwardCommandTest {
         Files.writeString(dir.resolve("bad.json"), "{\"depth\": 32, \"num_resize\": 1, \"colour\": true}");
         Cli.Result r = Cli.run("forward", "--unet-config", dir.resolve("bad.json").toString(), "--weights", "w",
                 "--inputs", "i", "--output", "o");
-        assertEquals(1, r.code(), r::toString);
+        assertEquals(2, r.code(), r::toString);
         assertTrue(r.err().contains("colour"), r.err());
 
         Map<String, INDArray> in = new LinkedHashMap<>(inputs());
@@ -81,7 +81,7 @@ class ForwardCommandTest {
 
         Cli.Result missing = Cli.run("forward", "--unet-config", dir.resolve("nope.json").toString(), "--weights", "w",
                 "--inputs", "i", "--output", "o");
-        assertEquals(1, missing.code(), missing::toString);
+        assertEquals(2, missing.code(), missing::toString);
         assertTrue(missing.err().contains("nope.json"), missing.err());
     }
 

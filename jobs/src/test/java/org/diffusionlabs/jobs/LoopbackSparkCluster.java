@@ -42,14 +42,38 @@ final class LoopbackSparkCluster implements AutoCloseable {
 
     LoopbackSparkCluster(Path dir, int workers, int cores, String workerMemory)
             throws IOException, InterruptedException {
+        this(dir, workers, cores, workerMemory, null);
+    }
+
+    /**
+     * A cluster that knows nothing of this project, as a real one: its {@code SPARK_HOME/jars} holds links to
+     * {@code sparkJars} only (the Spark, Hadoop and Scala jars of {@code jobs/target/spark-classpath.txt}), the
+     * Master and Workers run on that directory, and executors and cluster-mode drivers get nothing else, so an
+     * application runs only from the jar spark-submit ships.
+     */
+    static LoopbackSparkCluster sparkOnly(Path dir, int cores, String workerMemory, List<Path> sparkJars)
+            throws IOException, InterruptedException {
+        return new LoopbackSparkCluster(dir, 1, cores, workerMemory, sparkJars);
+    }
+
+    private LoopbackSparkCluster(Path dir, int workers, int cores, String workerMemory, List<Path> sparkJars)
+            throws IOException, InterruptedException {
         this.dir = dir;
         this.cores = cores;
-        this.classpath = classpathJar(dir, testClasspath());
+        Path jars = Files.createDirectories(dir.resolve("spark-home/jars"));
+        if (sparkJars == null) {
+            this.classpath = classpathJar(dir, testClasspath());
+        } else {
+            for (int i = 0; i < sparkJars.size(); i++) {
+                // numbered: two artifacts may share a file name
+                Files.createSymbolicLink(jars.resolve(i + "-" + sparkJars.get(i).getFileName()), sparkJars.get(i));
+            }
+            this.classpath = jars + File.separator + "*";
+        }
         this.jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")
                         || a.equals("-XX:+IgnoreUnrecognizedVMOptions"))
                 .toList();
-        Files.createDirectories(dir.resolve("spark-home/jars"));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         masterPort = freePort();
         masterUiPort = freePort();
@@ -68,6 +92,16 @@ final class LoopbackSparkCluster implements AutoCloseable {
         return "spark://127.0.0.1:" + masterPort;
     }
 
+    /** The Master's web UI port: {@code /json/} reports workers, applications and drivers with their states. */
+    int masterUiPort() {
+        return masterUiPort;
+    }
+
+    /** The JVM flags Spark needs on Java 17 (this test JVM's), as given to the cluster's JVMs. */
+    List<String> jvmOptions() {
+        return jvmOptions;
+    }
+
     /** Driver settings for an application on this cluster (set as system properties before the SparkContext). */
     List<String[]> driverConf() {
         return List.of(
@@ -78,6 +112,23 @@ final class LoopbackSparkCluster implements AutoCloseable {
                 new String[] {"spark.executor.cores", String.valueOf(cores)},
                 new String[] {"spark.executor.memory", "1g"},
                 new String[] {"spark.ui.enabled", "false"});
+    }
+
+    /**
+     * What a cluster-mode driver wrote to stderr (in its Worker's work directory), without Spark's INFO lines, for
+     * failure messages.
+     */
+    String driverErrors(String driverId) {
+        try (var found = Files.walk(dir)) {
+            for (Path p : found.filter(f -> f.getFileName().toString().equals("stderr")
+                    && f.getParent().getFileName().toString().equals(driverId)).toList()) {
+                return Files.readAllLines(p).stream().filter(l -> !l.matches("^\\S+ \\S+ INFO .*"))
+                        .collect(java.util.stream.Collectors.joining("\n", "\n--- " + dir.relativize(p) + "\n", "\n"));
+            }
+            return "\n(no stderr of " + driverId + ")";
+        } catch (IOException e) {
+            return "\n(driver log unreadable: " + e.getMessage() + ")";
+        }
     }
 
     /** The last lines of every log, for failure messages. */
@@ -96,15 +147,33 @@ final class LoopbackSparkCluster implements AutoCloseable {
         return sb.toString();
     }
 
-    private void start(String name, String mainClass, String... args) throws IOException {
+    /**
+     * A driver JVM running {@code bin/diffusion}'s {@link Main} with {@code args} against this cluster (the settings of
+     * {@link #driverConf} as system properties), its output in {@code dir/<name>.log}. {@link #close} stops it too.
+     */
+    Process startDriver(String name, List<String> args) throws IOException {
+        List<String> all = new ArrayList<>();
+        driverConf().forEach(kv -> all.add("-D" + kv[0] + "=" + kv[1]));
+        all.add(Main.class.getName());
+        all.addAll(args);
+        return launch(name, "-Xmx1g", all.toArray(String[]::new));
+    }
+
+    private Process start(String name, String mainClass, String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of(mainClass));
+        all.addAll(List.of(args));
+        return launch(name, "-Xmx512m", all.toArray(String[]::new));
+    }
+
+    /** Starts a JVM with {@code heap} and the test's options and classpath; {@code mainAndArgs} ends the command. */
+    private Process launch(String name, String heap, String[] mainAndArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
+        cmd.add(heap);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(classpath);
-        cmd.add(mainClass);
-        cmd.addAll(List.of(args));
+        cmd.addAll(List.of(mainAndArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile());
         pb.environment().put("SPARK_HOME", dir.resolve("spark-home").toString());
@@ -114,7 +183,9 @@ final class LoopbackSparkCluster implements AutoCloseable {
         pb.environment().put("SPARK_SCALA_VERSION", scalaVersion.substring(0, scalaVersion.lastIndexOf('.')));
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        processes.add(pb.start());
+        Process p = pb.start();
+        processes.add(p);
+        return p;
     }
 
     private void awaitWorkers(int n, Duration timeout) throws InterruptedException {

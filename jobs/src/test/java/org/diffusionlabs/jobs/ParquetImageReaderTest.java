@@ -1,10 +1,13 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.testing.FaultFigures;
+import org.junit.jupiter.api.Tag;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.io.api.Binary;
 import org.diffusionlabs.data.ImageOptions;
 import org.diffusionlabs.data.InvalidImageException;
 import org.diffusionlabs.data.OnInvalid;
+import org.diffusionlabs.testing.JpegFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -182,6 +185,26 @@ class ParquetImageReaderTest {
         assertEquals(128 / 255f, p.data().images().getFloat(0, 0, 1, 1), 3 / 255f);
     }
 
+    /** A CMYK JPEG (foreign ICC profile: the JDK reader refuses it) decodes; one cut in its header is skipped. */
+    @Test
+    void cmykJpegsDecodeAndTruncatedOnesAreSkipped() throws IOException {
+        byte[] whole = JpegFixtures.jpeg(JpegFixtures.quadrants(4, 4), false);
+        Path file = write(dir.resolve("jpegs.parquet"), "message m { required binary image; required int32 label; }",
+                g -> g.append("image", Binary.fromConstantByteArray(JpegFixtures.cmyk(4, 4, 255, 0, 0, 0, true)))
+                        .append("label", 1),
+                g -> g.append("image", Binary.fromConstantByteArray(JpegFixtures.truncated(whole, 5)))
+                        .append("label", 2));
+        ParquetImages p = ParquetImageReader.read(file.toString(), options(ImageOptions.rgb(4, 4)
+                .withOnInvalid(OnInvalid.SKIP)));
+        assertArrayEquals(new int[] {1}, p.data().labels());
+        assertEquals(0f, p.data().images().getFloat(0, 0, 1, 1), 3 / 255f);
+        assertEquals(1f, p.data().images().getFloat(0, 1, 1, 1), 3 / 255f);
+        assertEquals(1f, p.data().images().getFloat(0, 2, 1, 1), 3 / 255f);
+        assertEquals(1, p.skipped());
+        assertTrue(p.skippedRows().get(0).contains("jpegs.parquet row 1"), p.skippedRows().toString());
+    }
+
+    @Tag("fault")
     @Test
     void badColumnNamesAndTypesNameTheColumnAndTheColumnsPresent() throws IOException {
         Path file = encoded();
@@ -205,6 +228,9 @@ class ParquetImageReaderTest {
                 () -> ParquetImageReader.read(bools.toString(), options(ImageOptions.grey(4, 4))));
         assertTrue(list.getMessage().contains("image column 'image'") && list.getMessage().contains("boolean"),
                 list.getMessage());
+        FaultFigures.record("schema-errors", "schema errors (Parquet: missing image column, missing label column, "
+                        + "string labels, boolean images)", "ParquetImageReaderTest.badColumnNamesAndTypesNameTheColumnAndTheColumnsPresent",
+                "4 injected, 4 refused before any row is read, each naming the column (and the columns present)");
     }
 
     @Test

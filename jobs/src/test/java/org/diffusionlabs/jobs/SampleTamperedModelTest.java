@@ -1,5 +1,7 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.testing.FaultFigures;
+import org.junit.jupiter.api.Tag;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * file, exit 1, and no out-of-memory; so does metadata replaced by those bytes. Uses the committed format-2 fixture.
  */
 @Timeout(60)
+@Tag("fault")
 class SampleTamperedModelTest {
     private static final Path FIXTURE = Path.of("../diffusion-spark/src/test/resources/fixtures/diffusion-model-format2");
     private static final String METADATA = "metadata/part-00000";
@@ -87,5 +90,8 @@ class SampleTamperedModelTest {
         Path m = model();
         Files.write(m.resolve(METADATA), hugeIntArray());
         assertRefused(sample(m), METADATA, "not JSON");
+        FaultFigures.record("hostile-model", "hostile saved model: metadata carrying a Java-serialised int[0x7ffffff0]",
+                "SampleTamperedModelTest (both cases)", String.format("%d-byte payload, in the JSON and as the whole "
+                        + "file: 2 of 2 refused with exit 1, nothing deserialised", hugeIntArray().length));
     }
 }

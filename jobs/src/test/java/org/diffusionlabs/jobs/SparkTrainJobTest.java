@@ -101,7 +101,7 @@ class SparkTrainJobTest {
         assertEquals(2, r.code(), r::toString);
         assertTrue(r.err().contains("need --master"), r.err());
         Cli.Result bad = Cli.run("train", "--out", dir.resolve("x").toString(), "--set", "spark.averaging_frequency=0");
-        assertEquals(1, bad.code(), bad::toString);
+        assertEquals(2, bad.code(), "a configuration value out of range is a configuration error\n" + bad);
         assertTrue(bad.err().contains("spark.averaging_frequency"), bad.err());
         Cli.Result bench = Cli.run("bench", "--what", "spark-train", "--config", "tiny", "--batch", "3", "--partitions", "2");
         assertEquals(2, bench.code(), bench::toString);

@@ -110,7 +110,8 @@ final class VectorElementwise {
                 }
                 outer = outer.add(acc0.add(acc1));
             }
-            total += VectorMath.sumLanes(outer, lanes);
+            outer.intoArray(lanes, 0);
+            total += VectorMath.sum(lanes);
         }
         for (; i < to; i++) {
             double v = x.get(i);

@@ -100,7 +100,8 @@ final class VectorGroupNormForward {
                 }
                 outer = outer.add(acc0.add(acc1));
             }
-            total += VectorMath.sumLanes(outer, lanes);
+            outer.intoArray(lanes, 0);
+            total += VectorMath.sum(lanes);
         }
         for (; i < len; i++) {
             total += x.get(start + i);
@@ -136,8 +137,10 @@ final class VectorGroupNormForward {
                 o1 = o1.add(a1.add(b1));
                 o2 = o2.add(a2.add(b2));
             }
-            s1 += VectorMath.sumLanes(o1, lanes);
-            s2 += VectorMath.sumLanes(o2, lanes);
+            o1.intoArray(lanes, 0);
+            s1 += VectorMath.sum(lanes);
+            o2.intoArray(lanes, 0);
+            s2 += VectorMath.sum(lanes);
         }
         for (; i < len; i++) {
             double d = x.get(start + i) - mean;

@@ -83,11 +83,14 @@ final class VectorMath {
         return 1f / (exp(-z) + 1f);
     }
 
-    /** The lanes of {@code v} added in lane order in float64 ({@code reduceLanes(ADD)} leaves the order open). */
-    static double sumLanes(FloatVector v, float[] scratch) {
-        v.intoArray(scratch, 0);
+    /**
+     * The lanes of a vector, stored by the caller with {@code v.intoArray(lanes, 0)}, added in lane order in float64
+     * ({@code reduceLanes(ADD)} leaves the order open). The caller stores the lanes itself: a vector passed to a method
+     * C2 does not inline is boxed, one heap allocation per call (JDK 17; it was most of the main job's garbage).
+     */
+    static double sum(float[] lanes) {
         double s = 0;
-        for (float f : scratch) {
+        for (float f : lanes) {
             s += f;
         }
         return s;
