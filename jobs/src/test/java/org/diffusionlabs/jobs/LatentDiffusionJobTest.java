@@ -101,7 +101,7 @@ class LatentDiffusionJobTest {
 
         // a different latent width than the configuration expects: refused before anything is trained
         Cli.Result wide = trainLdm(vae, dir.resolve("wide"), "--max-steps", "1", "--set", "model.image_channels=3");
-        assertNotEquals(0, wide.code(), wide::toString);
+        assertEquals(2, wide.code(), wide::toString); // a configuration error: exit code 2
         assertTrue(wide.err().contains("2x4x4 latents") && wide.err().contains("model.image_channels = 3"), wide.err());
         assertFalse(Files.exists(dir.resolve("wide/checkpoints")), "nothing trained");
 
