@@ -3,6 +3,7 @@ package org.diffusionlabs.jobs;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import org.diffusionlabs.data.LabeledImages;
+import org.diffusionlabs.models.vae.LatentCodec;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
@@ -72,9 +73,10 @@ final class LatentData {
         DataSource.Loaded loaded = TrainRecipe.load(new DataSource(pixels, channels));
         LabeledImages train = TrainRecipe.prepare(loaded, pixels, channels).train();
         long t0 = System.nanoTime();
-        INDArray latents = vae.codec().encode(train.images(), c.getInt("latent.encode_batch"));
+        LatentCodec codec = new LatentCodec(vae.codec().vae(), c.getDouble("latent.scale_factor")); // as recorded
+        INDArray latents = codec.encode(train.images(), c.getInt("latent.encode_batch"));
         err.printf("latents: encoded %,d images with %s (scale factor %.5f) to %s in %.1f s%n", train.size(), run,
-                vae.codec().scale(), java.util.Arrays.toString(latents.shape()), (System.nanoTime() - t0) / 1e9);
+                codec.scale(), java.util.Arrays.toString(latents.shape()), (System.nanoTime() - t0) / 1e9);
         return loaded.withData(new LabeledImages(latents, train.labels()));
     }
 }

@@ -85,8 +85,8 @@ record LatentVae(String run, VaeRecipe recipe, LatentCodec codec, String sha256,
 
     /**
      * What turns an LDM run's samples into images: decoding through the VAE its configuration names
-     * ({@code latent.vae}), after checking that VAE still has the weights the run was trained with; the identity for
-     * a pixel-space run.
+     * ({@code latent.vae}) with the scale factor the run recorded, after checking that VAE still has the weights the
+     * run was trained with; the identity for a pixel-space run.
      */
     static UnaryOperator<INDArray> decoder(Config ldm) {
         String run = ldm.getString("latent.vae");
@@ -101,7 +101,8 @@ record LatentVae(String run, VaeRecipe recipe, LatentCodec codec, String sha256,
                         + "trained (SHA-256 " + vae.sha256 + ", the run recorded " + expected + ")");
             }
             int batch = vae.recipe.config.getInt("train.encode_batch");
-            return z -> vae.codec.decode(z, batch);
+            LatentCodec codec = new LatentCodec(vae.codec.vae(), ldm.getDouble("latent.scale_factor")); // as trained
+            return z -> codec.decode(z, batch);
         } catch (IOException e) {
             throw new UncheckedIOException(run + ": " + e.getMessage(), e);
         }
