@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Latent diffusion end to end on tiny models: {@code train-vae} resumes bit for bit and exports its weights, scale
  * factor and held-out MSE; {@code train --vae} trains the U-Net on 2×4×4 latents and records the VAE;
- * {@code sample} decodes to 8×8 PNGs; and the bad inputs (another latent width, a tampered or replaced VAE) fail
+ * {@code sample} decodes to 8×8 PNGs; and the bad inputs (another latent width, a tampered or replaced VAE, a resume without the VAE, Spark) fail
  * before training or sampling, naming what is wrong. Slow (a minute): runs in CI's slow stage.
  */
 @Tag("slow")
@@ -99,6 +99,23 @@ class LatentDiffusionJobTest {
         }
         assertTrue(Files.exists(dir.resolve("s/grid.png")));
 
+        // a resume must name the same VAE: without --vae the latent.* settings differ and are named
+        List<String> resume = new ArrayList<>(List.of("train", "--out", dir.resolve("ldm").toString(), "--resume", "latest",
+                "--max-steps", "3"));
+        resume.addAll(List.of(TinyTrainArgs.tiny().set("model.image_channels", "2").set("data.image_size", "4")
+                .set("train.sample_every", "2").set("train.sample_per_label", "1").set("train.sample_steps", "2").toArray()));
+        Cli.Result noVae = Cli.run(resume.toArray(String[]::new));
+        assertNotEquals(0, noVae.code(), noVae::toString);
+        assertTrue(noVae.err().contains("latent.vae"), noVae.err());
+        // not on Spark yet: said before any Spark work
+        Cli.Result spark = Cli.run("sample", "--master", "local[1]", "--checkpoint", dir.resolve("ldm").toString(),
+                "--conditions", dir.resolve("c.parquet").toString(), "--out", dir.resolve("o.parquet").toString());
+        assertEquals(2, spark.code(), spark::toString);
+        assertTrue(spark.err().contains("does not sample on Spark yet"), spark.err());
+        Cli.Result sparkTrain = trainLdm(vae, dir.resolve("st"), "--master", "local[1]");
+        assertEquals(2, sparkTrain.code(), sparkTrain::toString);
+        assertTrue(sparkTrain.err().contains("--vae does not train on Spark yet"), sparkTrain.err());
+
         // a different latent width than the configuration expects: refused before anything is trained
         Cli.Result wide = trainLdm(vae, dir.resolve("wide"), "--max-steps", "1", "--set", "model.image_channels=3");
         assertEquals(2, wide.code(), wide::toString); // a configuration error: exit code 2
@@ -117,13 +134,16 @@ class LatentDiffusionJobTest {
 
         // a VAE file with a missing and an unexpected tensor: the job names both
         Map<String, INDArray> broken = new LinkedHashMap<>(weights);
-        String missing = broken.keySet().iterator().next();
+        java.util.Iterator<String> names = broken.keySet().iterator();
+        String missing = names.next();
+        String reshaped = names.next();
         broken.put("decoder.extra.weight", broken.remove(missing));
+        broken.put(reshaped, broken.get(reshaped).reshape(1, broken.get(reshaped).length()).dup());
         Safetensors.write(broken, Map.of(), vae.resolve("vae.safetensors"));
         Cli.Result bad = trainLdm(vae, dir.resolve("bad"), "--max-steps", "1");
         assertNotEquals(0, bad.code(), bad::toString);
         assertTrue(bad.err().contains(missing) && bad.err().contains("decoder.extra.weight")
-                && bad.err().contains("vae.safetensors"), bad.err());
+                && bad.err().contains(reshaped) && bad.err().contains("vae.safetensors"), bad.err());
     }
 
     /** Height of a one-column-per-label grid's rows: (height − padding) / rows − padding, for 10 rows and padding 2. */
