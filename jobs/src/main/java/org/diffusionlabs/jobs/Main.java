@@ -14,7 +14,7 @@ import java.util.Optional;
  * {@link System#exit} while a SparkContext is live.
  */
 public final class Main {
-    private static final List<Command> COMMANDS = List.of(new TrainCommand(), new SampleCommand(), new EvalCommand(), new TrainClassifierCommand(), new ScheduleCommand(), new ForwardCommand(), new BenchCommand());
+    private static final List<Command> COMMANDS = List.of(new TrainCommand(), new TrainVaeCommand(), new SampleCommand(), new EvalCommand(), new TrainClassifierCommand(), new ScheduleCommand(), new ForwardCommand(), new BenchCommand());
 
     private Main() {}
 

@@ -12,8 +12,9 @@ import java.util.List;
  * so a new run can never overwrite an old one's checkpoints and metrics by accident.
  */
 final class RunDirectory {
-    /** The entries of a run directory that {@code train} writes (and {@code --overwrite} removes). */
-    static final List<String> OUTPUTS = List.of("checkpoints", "metrics.jsonl", "config.json", "loss.png", "samples");
+    /** The entries of a run directory that {@code train} and {@code train-vae} write (and {@code --overwrite} removes). */
+    static final List<String> OUTPUTS = List.of("checkpoints", "metrics.jsonl", "config.json", "loss.png", "samples",
+            "vae.safetensors", "latent.json", "reconstructions.png");
 
     private RunDirectory() {}
 

@@ -139,7 +139,7 @@ public final class SampleCommand extends OptionCommand {
             List<Sampler> s = samplers(recipe, model, sampler, steps, eta, guidance);
             err.printf("sampling %d per label from %s/checkpoints/step-%d (%s weights), %s %d steps, guidance %.2f%n",
                     perLabel, run, cp.step(), weights, sampler, s.get(0).numSteps(), guidance);
-            write(dir, generate(model, recipe, s, perLabel, seed, err), perLabel);
+            write(dir, LatentVae.decoder(config).apply(generate(model, recipe, s, perLabel, seed, err)), perLabel);
             err.printf("wrote %s/<label>/<index>.png and %s/grid.png%n", dir, dir);
             return OK;
         } catch (IOException e) {
@@ -154,6 +154,10 @@ public final class SampleCommand extends OptionCommand {
     private static int sampleOnSpark(Args args, Checkpoint cp, TrainRecipe recipe, String sampler, int steps, double eta,
                                      double guidance, long seed, String weights, PrintStream out, PrintStream err)
             throws UsageException {
+        if (!recipe.config.getString("latent.vae").isEmpty()) {
+            throw new UsageException("a latent diffusion run (latent.vae = " + recipe.config.getString("latent.vae")
+                    + ") does not sample on Spark yet: leave out --master");
+        }
         String conditions = args.required("conditions");
         String target = args.required("out");
         DiffusionModel model = SparkSampling.columns(DiffusionModel.fromCheckpoint(recipe.training(),

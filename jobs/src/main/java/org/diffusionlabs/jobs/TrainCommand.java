@@ -89,6 +89,8 @@ public final class TrainCommand extends OptionCommand {
                         + "under spark-submit, else one machine without Spark)"),
                 Option.valued("partitions", "P", "Spark: data partitions = model replicas (spark.partitions)"),
                 Option.valued("averaging-frequency", "K", "Spark: local steps between averagings (spark.averaging_frequency)"),
+                Option.valued("vae", "VAE_RUN", "latent diffusion: train on the latents of this train-vae run "
+                        + "(docs/latent-diffusion.md)"),
                 Option.repeated("set", "key=value", "override one configuration key"));
     }
 
@@ -123,6 +125,12 @@ public final class TrainCommand extends OptionCommand {
             HadoopStorage runDir = new HadoopStorage(run);
             RunDirectory.check(runDir, run, resume.isPresent(), overwrite);
             Config config = JobConfigs.load("mnist.conf", args.string("config").orElse(null), overrides);
+            if (args.string("vae").isPresent()) {
+                if (master != null) {
+                    throw new UsageException("option --vae does not train on Spark yet: leave out --master");
+                }
+                config = LatentData.attach(config, args.string("vae").get());
+            }
             TrainRecipe recipe = TrainRecipe.ofUserConfig(config);
             CheckpointStore store = TrainingCheckpoint.store(new HadoopStorage(run + "/checkpoints"),
                     config.getInt("train.keep_last"));
@@ -160,7 +168,7 @@ public final class TrainCommand extends OptionCommand {
                              Optional<Checkpoint> from, boolean overwrite, String master, PrintStream err)
             throws IOException {
         Config c = recipe.config;
-        DataSource.Loaded loaded = recipe.trainingData();
+        DataSource.Loaded loaded = LatentData.trainingData(recipe, err);
         LabeledImages data = loaded.data();
         err.printf("data: %s: %,d training images%n", loaded.description(), data.size());
         if (loaded.skipped() > 0) {

@@ -130,9 +130,13 @@ final class TrainRecipe {
         };
     }
 
-    /** The predictor matching diffusion.prediction over the training schedule, clamping x0 to [−1, 1] (for samplers). */
+    /**
+     * The predictor matching diffusion.prediction over the training schedule, for samplers: clamping x0 to [−1, 1]
+     * in pixel space; latents (latent.vae set) are unbounded, so never clamped there.
+     */
     Predictor predictor() {
-        return prediction.create(schedule, Predictor.clampTo(-1, 1));
+        boolean latent = !config.getString("latent.vae").isEmpty();
+        return prediction.create(schedule, latent ? Predictor.noClamp() : Predictor.clampTo(-1, 1));
     }
 
     private void positive(String key) {
@@ -182,18 +186,31 @@ final class TrainRecipe {
      * share removed (stratified, seeded), resized, mapped to [−1, 1]; with the load's description and skipped images.
      */
     DataSource.Loaded trainingData() {
-        DataSource.Loaded loaded;
+        DataSource.Loaded loaded = load(data);
+        return loaded.withData(prepare(loaded, config, unet.inChannels()).train());
+    }
+
+    /** Reads the images of {@code source} (I/O errors unchecked). */
+    static DataSource.Loaded load(DataSource source) {
         try {
-            loaded = data.load();
+            return source.load();
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The loaded images checked against a model of {@code channels} channels and {@link #CLASSES} classes, split
+     * into training and held-out shares (data.held_out_fraction, stratified, seeded by data.split_seed), both
+     * resized to data.image_size and mapped to [−1, 1].
+     */
+    static LabeledImages.Split prepare(DataSource.Loaded loaded, Config config, int channels) {
         LabeledImages all = loaded.data();
         INDArray images = all.images();
-        if (images.size(1) != unet.inChannels()) {
-            if (!(data.convertChannels() && images.size(1) == 1 && unet.inChannels() == 3)) {
+        if (images.size(1) != channels) {
+            if (!(config.getBoolean("data.convert_channels") && images.size(1) == 1 && channels == 3)) {
                 throw new IllegalArgumentException(loaded.description() + " has " + images.size(1) + " channel(s) but "
-                        + "model.image_channels = " + unet.inChannels()
+                        + "model.image_channels = " + channels
                         + (images.size(1) == 1 ? " (set data.convert_channels = true to replicate grey)" : ""));
             }
             all = new LabeledImages(images.repeat(1, 3), all.labels());
@@ -204,11 +221,15 @@ final class TrainRecipe {
                     + CLASSES + " classes (labels 0.." + (CLASSES - 1) + ")");
         }
         int size = config.getInt("data.image_size");
-        LabeledImages train = all.split(config.getDouble("data.held_out_fraction"), config.getLong("data.split_seed")).train();
-        INDArray x = train.images();
+        LabeledImages.Split split = all.split(config.getDouble("data.held_out_fraction"), config.getLong("data.split_seed"));
+        return new LabeledImages.Split(signed(split.train(), size), signed(split.heldOut(), size));
+    }
+
+    private static LabeledImages signed(LabeledImages part, int size) {
+        INDArray x = part.images();
         if (x.size(2) != size || x.size(3) != size) {
             x = Resize.bilinear(x, size);
         }
-        return loaded.withData(new LabeledImages(Normalize.toSigned(x), train.labels()));
+        return new LabeledImages(Normalize.toSigned(x), part.labels());
     }
 }

@@ -28,6 +28,7 @@ final class TrainingSamples {
     private final long seed;
     private TrainRecipe.Model model;
     private List<Sampler> samplers;
+    private java.util.function.UnaryOperator<INDArray> decode;
 
     TrainingSamples(TrainRecipe recipe, HadoopStorage runDir) {
         this.recipe = recipe;
@@ -63,9 +64,10 @@ final class TrainingSamples {
             model = recipe.build(seed);
             samplers = SampleCommand.samplers(recipe, model, "ddim", recipe.config.getInt("train.sample_steps"),
                     recipe.config.getDouble("sample.eta"), recipe.config.getDouble("guidance.scale"));
+            decode = LatentVae.decoder(recipe.config);
         }
         SampleCommand.load(model, emaWeights(graph, ema));
-        INDArray images = SampleCommand.generate(model, recipe, samplers, perLabel, seed, null);
+        INDArray images = decode.apply(SampleCommand.generate(model, recipe, samplers, perLabel, seed, null));
         samplers.forEach(Sampler::releaseMemory); // training resumes: the samplers' intermediates are not kept until the next grid
         runDir.write(path(step), PngImages.grid(images, perLabel, 2)); // atomically: never a partial grid
         return path(step);
