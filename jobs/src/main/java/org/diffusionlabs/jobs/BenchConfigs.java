@@ -1,5 +1,6 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.jobs.cli.ConfigurationException;
 import org.diffusionlabs.models.adm.AdmUNetConfig;
 
 import java.io.IOException;

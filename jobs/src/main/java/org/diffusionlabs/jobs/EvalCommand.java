@@ -1,6 +1,5 @@
 package org.diffusionlabs.jobs;
 
-import org.diffusionlabs.spark.HadoopStorage;
 import org.diffusionlabs.data.ImageDecoder;
 import org.diffusionlabs.data.ImageFolder;
 import org.diffusionlabs.data.ImageFolderReader;
@@ -10,9 +9,13 @@ import org.diffusionlabs.data.MnistEmbedded;
 import org.diffusionlabs.data.Normalize;
 import org.diffusionlabs.data.OnInvalid;
 import org.diffusionlabs.data.Resize;
+import org.diffusionlabs.jobs.cli.Args;
+import org.diffusionlabs.jobs.cli.Option;
+import org.diffusionlabs.jobs.cli.OptionCommand;
+import org.diffusionlabs.jobs.cli.UsageException;
 import org.diffusionlabs.metrics.DigitClassifier;
 import org.diffusionlabs.metrics.SampleQuality;
-
+import org.diffusionlabs.spark.HadoopStorage;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 

@@ -1,6 +1,11 @@
 package org.diffusionlabs.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.diffusionlabs.jobs.cli.Args;
+import org.diffusionlabs.jobs.cli.ConfigurationException;
+import org.diffusionlabs.jobs.cli.Option;
+import org.diffusionlabs.jobs.cli.OptionCommand;
+import org.diffusionlabs.jobs.cli.UsageException;
 import org.diffusionlabs.models.Conditioning;
 import org.diffusionlabs.models.DenoisingModel;
 import org.diffusionlabs.models.DiffusionOutput;

@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.diffusionlabs.io.Safetensors;
+import org.diffusionlabs.jobs.cli.UsageException;
 import org.diffusionlabs.spark.HadoopStorage;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

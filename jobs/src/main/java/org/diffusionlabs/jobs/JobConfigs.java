@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
+import org.diffusionlabs.jobs.cli.ConfigurationException;
 
 import java.io.IOException;
 import java.util.List;

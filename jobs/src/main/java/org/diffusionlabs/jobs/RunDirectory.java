@@ -1,5 +1,6 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.jobs.cli.UsageException;
 import org.diffusionlabs.spark.HadoopStorage;
 
 import java.io.IOException;

@@ -1,9 +1,12 @@
 package org.diffusionlabs.jobs;
 
-import org.diffusionlabs.spark.HadoopStorage;
 import com.typesafe.config.Config;
 import org.diffusionlabs.io.Checkpoint;
 import org.diffusionlabs.io.CheckpointStore;
+import org.diffusionlabs.jobs.cli.Args;
+import org.diffusionlabs.jobs.cli.Option;
+import org.diffusionlabs.jobs.cli.OptionCommand;
+import org.diffusionlabs.jobs.cli.UsageException;
 import org.diffusionlabs.models.Conditioning;
 import org.diffusionlabs.nd.Rng;
 import org.diffusionlabs.predictors.Predictor;
@@ -15,6 +18,7 @@ import org.diffusionlabs.samplers.Sampler;
 import org.diffusionlabs.samplers.StepListener;
 import org.diffusionlabs.samplers.StepNoise;
 import org.diffusionlabs.spark.DiffusionModel;
+import org.diffusionlabs.spark.HadoopStorage;
 import org.diffusionlabs.training.LabelEmbedding;
 import org.diffusionlabs.training.TrainingCheckpoint;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -2,6 +2,10 @@ package org.diffusionlabs.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.diffusionlabs.jobs.cli.Args;
+import org.diffusionlabs.jobs.cli.Option;
+import org.diffusionlabs.jobs.cli.OptionCommand;
+import org.diffusionlabs.jobs.cli.UsageException;
 import org.diffusionlabs.nd.Linspace;
 import org.diffusionlabs.schedules.BetaScheduleKind;
 import org.diffusionlabs.schedules.DiscreteGaussianSchedule;

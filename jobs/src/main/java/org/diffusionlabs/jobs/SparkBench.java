@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.spark.sql.SparkSession;
 import org.diffusionlabs.data.LabeledImages;
+import org.diffusionlabs.jobs.cli.Command;
 import org.diffusionlabs.models.adm.AdmUNetConfig;
 import org.diffusionlabs.nd.Rng;
 import org.diffusionlabs.predictors.PredictionType;

@@ -3,6 +3,9 @@ package org.diffusionlabs.jobs;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.diffusionlabs.jobs.cli.Args;
+import org.diffusionlabs.jobs.cli.Command;
+import org.diffusionlabs.jobs.cli.UsageException;
 import org.diffusionlabs.spark.DiffusionModel;
 
 import java.io.PrintStream;

@@ -13,6 +13,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.io.CheckpointStore;
+import org.diffusionlabs.jobs.cli.Option;
 import org.diffusionlabs.recipes.TrainingSpec;
 import org.diffusionlabs.spark.DiffusionModel;
 import org.diffusionlabs.spark.DiffusionTrainer;

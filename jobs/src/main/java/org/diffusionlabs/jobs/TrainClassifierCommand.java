@@ -3,6 +3,10 @@ package org.diffusionlabs.jobs;
 import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.data.MnistEmbedded;
 import org.diffusionlabs.data.Normalize;
+import org.diffusionlabs.jobs.cli.Args;
+import org.diffusionlabs.jobs.cli.Option;
+import org.diffusionlabs.jobs.cli.OptionCommand;
+import org.diffusionlabs.jobs.cli.UsageException;
 import org.diffusionlabs.metrics.ClassifierTraining;
 import org.diffusionlabs.metrics.DigitClassifier;
 

@@ -1,13 +1,17 @@
 package org.diffusionlabs.jobs;
 
-import org.diffusionlabs.spark.HadoopStorage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.io.Checkpoint;
 import org.diffusionlabs.io.CheckpointStore;
-import org.diffusionlabs.training.Ema;
+import org.diffusionlabs.jobs.cli.Args;
+import org.diffusionlabs.jobs.cli.Option;
+import org.diffusionlabs.jobs.cli.OptionCommand;
+import org.diffusionlabs.jobs.cli.UsageException;
 import org.diffusionlabs.recipes.TrainingSpec;
+import org.diffusionlabs.spark.HadoopStorage;
+import org.diffusionlabs.training.Ema;
 import org.diffusionlabs.training.TrainStep;
 import org.diffusionlabs.training.Trainer;
 import org.diffusionlabs.training.TrainingCheckpoint;

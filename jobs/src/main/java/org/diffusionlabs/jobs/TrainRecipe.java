@@ -8,6 +8,7 @@ import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.data.Normalize;
 import org.diffusionlabs.data.Resize;
 import org.diffusionlabs.io.Redaction;
+import org.diffusionlabs.jobs.cli.ConfigurationException;
 import org.diffusionlabs.models.adm.AdmUNet;
 import org.diffusionlabs.models.adm.AdmUNetConfig;
 import org.diffusionlabs.predictors.PredictionType;

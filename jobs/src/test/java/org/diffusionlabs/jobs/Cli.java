@@ -2,6 +2,7 @@ package org.diffusionlabs.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.diffusionlabs.jobs.cli.Main;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

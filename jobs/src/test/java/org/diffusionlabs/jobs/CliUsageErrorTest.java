@@ -1,5 +1,6 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.jobs.cli.Command;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -2,6 +2,7 @@ package org.diffusionlabs.jobs;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import org.diffusionlabs.jobs.cli.ConfigurationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

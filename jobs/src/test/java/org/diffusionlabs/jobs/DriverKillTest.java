@@ -3,6 +3,7 @@ package org.diffusionlabs.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.diffusionlabs.io.CheckpointStore;
 import org.diffusionlabs.io.LocalStorage;
+import org.diffusionlabs.jobs.cli.Main;
 import org.diffusionlabs.testing.FaultFigures;
 import org.diffusionlabs.training.TrainingCheckpoint;
 import org.junit.jupiter.api.Tag;

@@ -1,5 +1,7 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.jobs.cli.Command;
+import org.diffusionlabs.jobs.cli.Main;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

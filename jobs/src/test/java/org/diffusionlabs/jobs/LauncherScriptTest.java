@@ -52,6 +52,6 @@ class LauncherScriptTest {
     void launcherIsExecutableAndRunsMain() throws IOException {
         Path script = ROOT.resolve("bin/diffusion");
         assertTrue(Files.isExecutable(script), script + " is not executable");
-        assertTrue(Files.readString(script).contains("org.diffusionlabs.jobs.Main \"$@\""));
+        assertTrue(Files.readString(script).contains("org.diffusionlabs.jobs.cli.Main \"$@\""));
     }
 }

@@ -1,5 +1,7 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.jobs.cli.Main;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

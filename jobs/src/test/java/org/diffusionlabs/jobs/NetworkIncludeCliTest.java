@@ -1,25 +1,26 @@
 package org.diffusionlabs.jobs;
 
-import org.diffusionlabs.testing.FaultFigures;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Tag;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.diffusionlabs.io.CheckpointStore;
 import org.diffusionlabs.io.LocalStorage;
+import org.diffusionlabs.jobs.cli.Command;
 import org.diffusionlabs.recipes.TrainingSpec;
+import org.diffusionlabs.testing.FaultFigures;
 import org.diffusionlabs.training.DataCursor;
 import org.diffusionlabs.training.Trainer;
 import org.diffusionlabs.training.TrainingCheckpoint;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.diffusionlabs.io.Checkpoint;
 import org.diffusionlabs.io.CheckpointStore;
 import org.diffusionlabs.io.LocalStorage;
+import org.diffusionlabs.jobs.cli.Command;
 import org.diffusionlabs.testing.FaultFigures;
 import org.diffusionlabs.training.TrainingCheckpoint;
 import org.junit.jupiter.api.Tag;

@@ -44,7 +44,7 @@ final class Submit {
                 .toString(), "-Xmx1g"));
         cmd.addAll(cluster.jvmOptions());
         cmd.addAll(List.of("-cp", sparkClasspath, "org.apache.spark.deploy.SparkSubmit",
-                "--class", "org.diffusionlabs.jobs.Main",
+                "--class", "org.diffusionlabs.jobs.cli.Main",
                 "--conf", "spark.driver.extraJavaOptions=" + opens,
                 "--conf", "spark.executor.extraJavaOptions=" + opens));
         cmd.addAll(common(deployMode));

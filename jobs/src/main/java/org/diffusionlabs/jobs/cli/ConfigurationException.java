@@ -1,4 +1,4 @@
-package org.diffusionlabs.jobs;
+package org.diffusionlabs.jobs.cli;
 
 /**
  * A configuration the user gave that cannot be used: the {@code --config} file (unreadable, malformed HOCON, an
@@ -18,7 +18,7 @@ public final class ConfigurationException extends IllegalArgumentException {
     }
 
     /** {@code e} as a configuration error (itself when it already is one). */
-    static ConfigurationException of(IllegalArgumentException e) {
+    public static ConfigurationException of(IllegalArgumentException e) {
         return e instanceof ConfigurationException c ? c : new ConfigurationException(e.getMessage(), e);
     }
 }

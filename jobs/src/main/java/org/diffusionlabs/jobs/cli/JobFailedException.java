@@ -1,4 +1,4 @@
-package org.diffusionlabs.jobs;
+package org.diffusionlabs.jobs.cli;
 
 /**
  * A command that ended with a non-zero exit code inside a JVM whose live SparkContext belongs to someone else (a

@@ -1,4 +1,4 @@
-package org.diffusionlabs.jobs;
+package org.diffusionlabs.jobs.cli;
 
 import java.io.PrintStream;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.diffusionlabs.jobs;
+package org.diffusionlabs.jobs.cli;
 
 /**
  * A mistake in the command line (unknown option, missing or malformed value). Reported as one message on stderr

@@ -1,5 +1,13 @@
-package org.diffusionlabs.jobs;
+package org.diffusionlabs.jobs.cli;
 
+import org.diffusionlabs.jobs.BenchCommand;
+import org.diffusionlabs.jobs.EvalCommand;
+import org.diffusionlabs.jobs.ForwardCommand;
+import org.diffusionlabs.jobs.SampleCommand;
+import org.diffusionlabs.jobs.ScheduleCommand;
+import org.diffusionlabs.jobs.TrainClassifierCommand;
+import org.diffusionlabs.jobs.TrainCommand;
+import org.diffusionlabs.jobs.TrainVaeCommand;
 import org.diffusionlabs.nd.SameDiffChatter;
 
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package org.diffusionlabs.jobs;
+package org.diffusionlabs.jobs.cli;
 
 import org.junit.jupiter.api.Test;
 
