@@ -1,6 +1,7 @@
 package org.diffusionlabs.jobs;
 
 import org.diffusionlabs.jobs.cli.ConfigurationException;
+import org.diffusionlabs.jobs.data.HadoopFiles;
 import org.diffusionlabs.models.adm.AdmUNetConfig;
 
 import java.io.IOException;

@@ -6,6 +6,7 @@ import org.diffusionlabs.jobs.cli.ConfigurationException;
 import org.diffusionlabs.jobs.cli.Option;
 import org.diffusionlabs.jobs.cli.OptionCommand;
 import org.diffusionlabs.jobs.cli.UsageException;
+import org.diffusionlabs.jobs.data.HadoopFiles;
 import org.diffusionlabs.models.Conditioning;
 import org.diffusionlabs.models.DenoisingModel;
 import org.diffusionlabs.models.DiffusionOutput;

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import org.diffusionlabs.jobs.cli.ConfigurationException;
+import org.diffusionlabs.jobs.data.HadoopFiles;
 
 import java.io.IOException;
 import java.util.List;

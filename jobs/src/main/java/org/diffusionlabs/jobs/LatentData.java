@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.jobs.cli.ConfigurationException;
+import org.diffusionlabs.jobs.data.DataSource;
 import org.diffusionlabs.models.vae.LatentCodec;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -1,5 +1,7 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.jobs.data.PngImages;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -7,6 +7,8 @@ import org.diffusionlabs.jobs.cli.Args;
 import org.diffusionlabs.jobs.cli.Option;
 import org.diffusionlabs.jobs.cli.OptionCommand;
 import org.diffusionlabs.jobs.cli.UsageException;
+import org.diffusionlabs.jobs.data.HadoopFiles;
+import org.diffusionlabs.jobs.data.PngImages;
 import org.diffusionlabs.models.Conditioning;
 import org.diffusionlabs.nd.Rng;
 import org.diffusionlabs.predictors.Predictor;

@@ -14,6 +14,7 @@ import org.apache.spark.sql.types.StructType;
 import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.io.CheckpointStore;
 import org.diffusionlabs.jobs.cli.Option;
+import org.diffusionlabs.jobs.data.HadoopFiles;
 import org.diffusionlabs.recipes.TrainingSpec;
 import org.diffusionlabs.spark.DiffusionModel;
 import org.diffusionlabs.spark.DiffusionTrainer;

@@ -7,6 +7,7 @@ import org.diffusionlabs.jobs.cli.Args;
 import org.diffusionlabs.jobs.cli.Option;
 import org.diffusionlabs.jobs.cli.OptionCommand;
 import org.diffusionlabs.jobs.cli.UsageException;
+import org.diffusionlabs.jobs.data.HadoopFiles;
 import org.diffusionlabs.metrics.ClassifierTraining;
 import org.diffusionlabs.metrics.DigitClassifier;
 

@@ -9,6 +9,8 @@ import org.diffusionlabs.jobs.cli.Args;
 import org.diffusionlabs.jobs.cli.Option;
 import org.diffusionlabs.jobs.cli.OptionCommand;
 import org.diffusionlabs.jobs.cli.UsageException;
+import org.diffusionlabs.jobs.data.DataSource;
+import org.diffusionlabs.jobs.data.HadoopFiles;
 import org.diffusionlabs.recipes.TrainingSpec;
 import org.diffusionlabs.spark.HadoopStorage;
 import org.diffusionlabs.training.Ema;

@@ -9,6 +9,7 @@ import org.diffusionlabs.data.Normalize;
 import org.diffusionlabs.data.Resize;
 import org.diffusionlabs.io.Redaction;
 import org.diffusionlabs.jobs.cli.ConfigurationException;
+import org.diffusionlabs.jobs.data.DataSource;
 import org.diffusionlabs.models.adm.AdmUNet;
 import org.diffusionlabs.models.adm.AdmUNetConfig;
 import org.diffusionlabs.predictors.PredictionType;

@@ -12,6 +12,8 @@ import org.diffusionlabs.jobs.cli.ConfigurationException;
 import org.diffusionlabs.jobs.cli.Option;
 import org.diffusionlabs.jobs.cli.OptionCommand;
 import org.diffusionlabs.jobs.cli.UsageException;
+import org.diffusionlabs.jobs.data.DataSource;
+import org.diffusionlabs.jobs.data.HadoopFiles;
 import org.diffusionlabs.models.vae.VaeNetwork;
 import org.diffusionlabs.models.vae.VariationalAutoencoder;
 import org.diffusionlabs.spark.HadoopStorage;

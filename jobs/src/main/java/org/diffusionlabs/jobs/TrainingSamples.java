@@ -1,5 +1,6 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.jobs.data.PngImages;
 import org.diffusionlabs.samplers.Sampler;
 import org.diffusionlabs.spark.HadoopStorage;
 import org.diffusionlabs.training.Ema;

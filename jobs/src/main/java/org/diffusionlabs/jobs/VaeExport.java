@@ -3,6 +3,7 @@ package org.diffusionlabs.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.diffusionlabs.data.LabeledImages;
+import org.diffusionlabs.jobs.data.PngImages;
 import org.diffusionlabs.models.vae.LatentCodec;
 import org.diffusionlabs.models.vae.VariationalAutoencoder;
 import org.diffusionlabs.spark.HadoopStorage;

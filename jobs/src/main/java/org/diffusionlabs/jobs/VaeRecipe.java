@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
 import org.diffusionlabs.io.Redaction;
+import org.diffusionlabs.jobs.data.DataSource;
 import org.diffusionlabs.models.vae.VaeConfig;
 import org.diffusionlabs.models.vae.VariationalAutoencoder;
 import org.diffusionlabs.nd.Rng;

@@ -3,6 +3,8 @@ package org.diffusionlabs.jobs;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.io.api.Binary;
 import org.diffusionlabs.data.InvalidImageException;
+import org.diffusionlabs.jobs.data.DataSource;
+import org.diffusionlabs.jobs.data.ParquetFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,8 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-import static org.diffusionlabs.jobs.ParquetFixtures.greyPng;
-import static org.diffusionlabs.jobs.ParquetFixtures.rgbImage;
+import static org.diffusionlabs.jobs.data.ParquetFixtures.greyPng;
+import static org.diffusionlabs.jobs.data.ParquetFixtures.rgbImage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

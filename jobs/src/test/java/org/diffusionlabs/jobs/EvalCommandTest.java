@@ -5,6 +5,7 @@ import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.data.MnistEmbedded;
 import org.diffusionlabs.data.Normalize;
 import org.diffusionlabs.data.Resize;
+import org.diffusionlabs.jobs.data.PngImages;
 import org.diffusionlabs.metrics.DigitClassifier;
 import org.diffusionlabs.nd.Rng;
 import org.junit.jupiter.api.Test;

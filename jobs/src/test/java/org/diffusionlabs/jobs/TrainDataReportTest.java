@@ -1,5 +1,6 @@
 package org.diffusionlabs.jobs;
 
+import org.diffusionlabs.jobs.data.ParquetFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,15 +1,15 @@
-package org.diffusionlabs.jobs;
+package org.diffusionlabs.jobs.data;
 
 import org.diffusionlabs.nd.Checks;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import javax.imageio.ImageIO;
 
 /**
  * Grayscale PNGs of generated images: values in [−1, 1] map to 0..255 by round((x + 1)/2·255) after clamping (the
@@ -70,7 +70,7 @@ public final class PngImages {
     }
 
     /** PNG bytes of any image. */
-    static byte[] encode(BufferedImage image) {
+    public static byte[] encode(BufferedImage image) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             if (!ImageIO.write(image, "png", out)) {

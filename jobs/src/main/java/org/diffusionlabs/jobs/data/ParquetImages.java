@@ -1,4 +1,4 @@
-package org.diffusionlabs.jobs;
+package org.diffusionlabs.jobs.data;
 
 import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.data.SkippedImages;

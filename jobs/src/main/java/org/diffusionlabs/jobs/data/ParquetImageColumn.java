@@ -1,4 +1,4 @@
-package org.diffusionlabs.jobs;
+package org.diffusionlabs.jobs.data;
 
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.schema.GroupType;

@@ -1,13 +1,13 @@
-package org.diffusionlabs.jobs;
+package org.diffusionlabs.jobs.data;
 
-import org.diffusionlabs.testing.FaultFigures;
-import org.junit.jupiter.api.Tag;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.io.api.Binary;
 import org.diffusionlabs.data.ImageOptions;
 import org.diffusionlabs.data.InvalidImageException;
 import org.diffusionlabs.data.OnInvalid;
+import org.diffusionlabs.testing.FaultFigures;
 import org.diffusionlabs.testing.JpegFixtures;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,9 +19,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
-import static org.diffusionlabs.jobs.ParquetFixtures.greyPng;
-import static org.diffusionlabs.jobs.ParquetFixtures.rgbImage;
-import static org.diffusionlabs.jobs.ParquetFixtures.write;
+import static org.diffusionlabs.jobs.data.ParquetFixtures.greyPng;
+import static org.diffusionlabs.jobs.data.ParquetFixtures.rgbImage;
+import static org.diffusionlabs.jobs.data.ParquetFixtures.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.diffusionlabs.jobs;
+package org.diffusionlabs.jobs.data;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -33,7 +33,7 @@ public final class HadoopFiles {
     }
 
     /** The Hadoop configuration every location is resolved with (for readers that open files themselves). */
-    static Configuration conf() {
+    public static Configuration conf() {
         return HadoopStorage.configuration();
     }
 
@@ -86,7 +86,7 @@ public final class HadoopFiles {
      * skipped), so an output never replaces what the command reads: the same location once made absolute and
      * normalised, or on the local disk the same existing file through a link.
      */
-    static void requireNotAnInput(String outputOption, String output, Map<String, String> inputs)
+    public static void requireNotAnInput(String outputOption, String output, Map<String, String> inputs)
             throws IOException, UsageException {
         for (Map.Entry<String, String> in : inputs.entrySet()) {
             if (in.getValue() != null && sameFile(output, in.getValue())) {

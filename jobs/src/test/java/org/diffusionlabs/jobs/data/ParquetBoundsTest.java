@@ -1,4 +1,4 @@
-package org.diffusionlabs.jobs;
+package org.diffusionlabs.jobs.data;
 
 import org.apache.parquet.io.api.Binary;
 import org.diffusionlabs.data.ImageOptions;
@@ -10,8 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import static org.diffusionlabs.jobs.ParquetFixtures.greyPng;
-import static org.diffusionlabs.jobs.ParquetFixtures.write;
+import static org.diffusionlabs.jobs.data.ParquetFixtures.greyPng;
+import static org.diffusionlabs.jobs.data.ParquetFixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package org.diffusionlabs.jobs;
+package org.diffusionlabs.jobs.data;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
@@ -9,7 +9,6 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,14 +17,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import javax.imageio.ImageIO;
 
 /** Small Parquet files written in the tests themselves with parquet-hadoop's example writer (no binary fixtures). */
-final class ParquetFixtures {
+public final class ParquetFixtures {
     private ParquetFixtures() {}
 
     /** Writes one row per filler (each fills a fresh group of the schema) to {@code file}. */
     @SafeVarargs
-    static Path write(Path file, String schema, Consumer<Group>... rows) throws IOException {
+    public static Path write(Path file, String schema, Consumer<Group>... rows) throws IOException {
         List<Consumer<Group>> list = new ArrayList<>();
         for (Consumer<Group> r : rows) {
             list.add(r);
@@ -34,7 +34,7 @@ final class ParquetFixtures {
     }
 
     /** {@link #write(Path, String, Consumer[])} with the rows as a list. */
-    static Path write(Path file, String schema, List<Consumer<Group>> rows) throws IOException {
+    public static Path write(Path file, String schema, List<Consumer<Group>> rows) throws IOException {
         MessageType type = MessageTypeParser.parseMessageType(schema);
         SimpleGroupFactory groups = new SimpleGroupFactory(type);
         org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(file.toUri());
@@ -50,7 +50,7 @@ final class ParquetFixtures {
     }
 
     /** A {@code w × h} grey PNG whose pixel (x, y) is {@code base + 10·y + x}. */
-    static byte[] greyPng(int w, int h, int base) {
+    public static byte[] greyPng(int w, int h, int base) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -61,7 +61,7 @@ final class ParquetFixtures {
     }
 
     /** A {@code w × h} RGB image of one colour, encoded as {@code format} (png or jpeg). */
-    static byte[] rgbImage(int w, int h, int rgb, String format) {
+    public static byte[] rgbImage(int w, int h, int rgb, String format) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {

@@ -1,6 +1,5 @@
-package org.diffusionlabs.jobs;
+package org.diffusionlabs.jobs.data;
 
-import org.diffusionlabs.spark.HadoopStorage;
 import com.typesafe.config.Config;
 import org.diffusionlabs.data.IdxReader;
 import org.diffusionlabs.data.ImageFolder;
@@ -10,6 +9,7 @@ import org.diffusionlabs.data.LabeledImages;
 import org.diffusionlabs.data.MnistEmbedded;
 import org.diffusionlabs.data.OnInvalid;
 import org.diffusionlabs.data.SkippedImages;
+import org.diffusionlabs.spark.HadoopStorage;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -23,20 +23,20 @@ import java.util.Locale;
  * {@code data.image_size}) and other channel counts ({@code data.convert_channels}). Every key is checked when the
  * recipe is built; the location is only touched by {@link #load()}.
  */
-final class DataSource {
+public final class DataSource {
     /** The readers a source can go through. */
-    enum Format { EMBEDDED, IDX, FOLDER, PARQUET }
+    public enum Format { EMBEDDED, IDX, FOLDER, PARQUET }
 
     /**
      * What a load gave: the images, a description for the log, and the images skipped under
      * {@code data.on_invalid = skip} (count, and the first {@link SkippedImages#MAX_REPORTED} reasons).
      */
-    record Loaded(LabeledImages data, String description, int skipped, List<String> skippedExamples) {
-        Loaded {
+    public record Loaded(LabeledImages data, String description, int skipped, List<String> skippedExamples) {
+        public Loaded {
             skippedExamples = List.copyOf(skippedExamples);
         }
 
-        Loaded withData(LabeledImages d) {
+        public Loaded withData(LabeledImages d) {
             return new Loaded(d, description, skipped, skippedExamples);
         }
     }
@@ -54,7 +54,7 @@ final class DataSource {
     private final double pixelMax;
 
     /** Reads and checks the data keys; {@code channels} is what the model takes (model.image_channels). */
-    DataSource(Config c, int channels) {
+    public DataSource(Config c, int channels) {
         this.source = c.getString("data.source").trim();
         this.format = c.getString("data.format").trim().toLowerCase(Locale.ROOT);
         this.labels = c.getString("data.labels").trim();
@@ -93,12 +93,12 @@ final class DataSource {
     }
 
     /** Whether grey may be replicated to RGB (and RGB turned grey) to match the model. */
-    boolean convertChannels() {
+    public boolean convertChannels() {
         return convertChannels;
     }
 
     /** Reads the source with its reader. */
-    Loaded load() throws IOException {
+    public Loaded load() throws IOException {
         return switch (format()) {
             case EMBEDDED -> new Loaded(MnistEmbedded.load(), "the embedded MNIST digits", 0, List.of());
             case IDX -> {
@@ -128,7 +128,7 @@ final class DataSource {
      * {@code *.parquet} files → Parquet, any other directory → image folder; a {@code *.parquet} file → Parquet; a
      * file whose name contains {@code idx} or {@code ubyte} → IDX.
      */
-    Format format() throws IOException {
+    public Format format() throws IOException {
         if (source.equals(EMBEDDED)) {
             return Format.EMBEDDED;
         }
