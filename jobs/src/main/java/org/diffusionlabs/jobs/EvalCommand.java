@@ -103,7 +103,7 @@ public final class EvalCommand extends OptionCommand {
             real = new LabeledImages(Normalize.toSigned(asSampled(real.images(), side)), real.labels());
             err.printf("scoring %,d samples (%dx%d) of %s against %,d real digits%n", samples.size(), side, side, dir, real.size());
             SampleQuality q = SampleQuality.measure(classifier, samples, real, 0);
-            out.println(args.flag("json") ? TrainCommand.json(q.asMap(about)) : q.table());
+            out.println(args.flag("json") ? Json.of(q.asMap(about)) : q.table());
             return OK;
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);

@@ -66,7 +66,7 @@ final class MetricsLog {
     }
 
     void add(Map<String, Object> row) {
-        lines.append(TrainCommand.json(row)).append('\n');
+        lines.append(Json.of(row)).append('\n');
         rows.add(new LinkedHashMap<>(row));
     }
 

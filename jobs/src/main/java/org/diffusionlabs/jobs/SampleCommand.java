@@ -9,27 +9,15 @@ import org.diffusionlabs.jobs.cli.OptionCommand;
 import org.diffusionlabs.jobs.cli.UsageException;
 import org.diffusionlabs.jobs.data.HadoopFiles;
 import org.diffusionlabs.jobs.data.PngImages;
-import org.diffusionlabs.models.Conditioning;
-import org.diffusionlabs.nd.Rng;
-import org.diffusionlabs.predictors.Predictor;
-import org.diffusionlabs.samplers.DdimSampler;
-import org.diffusionlabs.samplers.DdpmSampler;
-import org.diffusionlabs.samplers.EvalSteps;
-import org.diffusionlabs.samplers.RowShardSampler;
 import org.diffusionlabs.samplers.Sampler;
-import org.diffusionlabs.samplers.StepListener;
-import org.diffusionlabs.samplers.StepNoise;
 import org.diffusionlabs.spark.DiffusionModel;
 import org.diffusionlabs.spark.HadoopStorage;
-import org.diffusionlabs.training.LabelEmbedding;
 import org.diffusionlabs.training.TrainingCheckpoint;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,11 +129,11 @@ public final class SampleCommand extends OptionCommand {
                 throw new UsageException("option --conditions needs --master (batch sampling on Spark)");
             }
             TrainRecipe.Model model = recipe.build(0);
-            load(model, weights(cp, weights));
-            List<Sampler> s = samplers(recipe, model, sampler, steps, eta, guidance);
+            ModelWeights.load(model, ModelWeights.of(cp, weights));
+            List<Sampler> s = Sampling.samplers(recipe, model, sampler, steps, eta, guidance);
             err.printf("sampling %d per label from %s/checkpoints/step-%d (%s weights), %s %d steps, guidance %.2f%n",
                     perLabel, run, cp.step(), weights, sampler, s.get(0).numSteps(), guidance);
-            write(dir, LatentVae.decoder(config).apply(generate(model, recipe, s, perLabel, seed, err)), perLabel);
+            write(dir, LatentVae.decoder(config).apply(Sampling.generate(model, recipe, s, perLabel, seed, err)), perLabel);
             err.printf("wrote %s/<label>/<index>.png and %s/grid.png%n", dir, dir);
             return OK;
         } catch (IOException e) {
@@ -187,104 +175,6 @@ public final class SampleCommand extends OptionCommand {
         DiffusionModel model = SparkSampling.override(DiffusionModel.load(dir), args);
         return SparkSampling.run(model, args.string("master").get(), conditions, target,
                 dir + " (step " + model.step() + ")", err);
-    }
-
-    /** A checkpoint's weights by state-dict name: the U-Net, label encoder and null embeddings, EMA ones over them. */
-    static Map<String, INDArray> weights(Checkpoint cp, String which) {
-        Map<String, INDArray> all = new LinkedHashMap<>(cp.tensors(TrainingCheckpoint.MODEL));
-        all.putAll(cp.tensors(TrainingCheckpoint.EXTRA));
-        if (which.equals("ema")) {
-            all.putAll(cp.tensors(TrainingCheckpoint.EMA));
-        }
-        return all;
-    }
-
-    /**
-     * Copies weights by state-dict name (as {@link #weights} gives them) into a freshly built model: U-Net, label
-     * encoder, and the guidance null embedding, whose trained value also becomes the one used when sampling.
-     */
-    static void load(TrainRecipe.Model model, Map<String, INDArray> all) {
-        Map<String, INDArray> unet = new LinkedHashMap<>();
-        model.unet().parameters().asMap().keySet().forEach(k -> unet.put(k, all.get(k)));
-        model.unet().parameters().load(unet, true);
-        model.encoder().table().assign(all.get(LabelEmbedding.NAME));
-        Map<String, INDArray> nulls = new LinkedHashMap<>();
-        model.guidance().stateDict().keySet().forEach(k -> nulls.put(k, all.get(k)));
-        nulls.put("eval_unconditional_embedding." + model.unet().config().embedName(),
-                all.get("train_unconditional_embedding." + model.unet().config().embedName()));
-        model.guidance().load(nulls);
-    }
-
-    /**
-     * The sampler of {@code kind} over the model with guidance {@code guidance}: ddim makes {@code steps} updates over
-     * steps + 1 evenly strided steps, ddpm {@code steps} strided steps (both capped at the training steps).
-     */
-    static Sampler sampler(TrainRecipe recipe, TrainRecipe.Model model, String kind, int steps, double eta,
-                           double guidance) {
-        Predictor predictor = recipe.predictor();
-        int trainSteps = recipe.schedule.steps();
-        return switch (kind) {
-            case "ddim" -> new DdimSampler(model.guidance().withGuidance(guidance), recipe.schedule, predictor,
-                    EvalSteps.linspace(trainSteps, Math.min(steps + 1, trainSteps)), eta);
-            case "ddpm" -> new DdpmSampler(model.guidance().withGuidance(guidance), recipe.schedule, predictor,
-                    EvalSteps.linspace(trainSteps, Math.min(steps, trainSteps)));
-            default -> throw new IllegalArgumentException("sampler must be ddpm or ddim, got '" + kind + "'");
-        };
-    }
-
-    /**
-     * The samplers {@link #generate} runs side by side: one over the model, and on a machine with two or more cores a
-     * second over a replica of its U-Net (same weights, its own engine): two single-threaded streams are the fastest
-     * layout on few cores (docs/performance.md).
-     */
-    static List<Sampler> samplers(TrainRecipe recipe, TrainRecipe.Model model, String kind, int steps, double eta,
-                                  double guidance) {
-        List<Sampler> all = new ArrayList<>();
-        all.add(sampler(recipe, model, kind, steps, eta, guidance));
-        if (Runtime.getRuntime().availableProcessors() >= 2) {
-            org.diffusionlabs.models.adm.AdmUNet unet = model.unet().replica();
-            TrainRecipe.Model replica = new TrainRecipe.Model(unet, model.guidance().withModel(unet), model.encoder());
-            all.add(sampler(recipe, replica, kind, steps, eta, guidance));
-        }
-        return all;
-    }
-
-    /**
-     * Samples per label from noise of a generator seeded with {@code seed} (its own, so callers' generators are
-     * untouched): the noise of every label is drawn first, label by label, then all labels are sampled as one
-     * batch, its rows shared out over {@code samplers} ({@link RowShardSampler}); returns [classes·K, c, h, w]
-     * ordered label by label. Progress goes to {@code err} unless null.
-     */
-    static INDArray generate(TrainRecipe.Model model, TrainRecipe recipe, List<Sampler> samplers, int perLabel, long seed,
-                             PrintStream err) {
-        int size = recipe.config.getInt("data.image_size");
-        Rng rng = new Rng(seed);
-        int n = TrainRecipe.CLASSES * perLabel;
-        int[] labels = new int[n];
-        List<INDArray> noise = new ArrayList<>();
-        for (int label = 0; label < TrainRecipe.CLASSES; label++) {
-            java.util.Arrays.fill(labels, label * perLabel, (label + 1) * perLabel, label);
-            noise.add(rng.randn(perLabel, recipe.unet.inChannels(), size, size));
-        }
-        INDArray xT = Nd4j.concat(0, noise.toArray(new INDArray[0]));
-        Conditioning c = Conditioning.of(recipe.unet.embedName(), model.encoder().embed(labels));
-        StepListener progress = (done, total) -> {
-            if (err != null && (done == total || done % 10 == 0)) {
-                err.printf("\rstep %d/%d", done, total);
-            }
-        };
-        INDArray images;
-        if (samplers.size() > 1 && n >= samplers.size()) {
-            try (RowShardSampler shards = new RowShardSampler(samplers)) {
-                images = shards.sample(xT, c, StepNoise.from(rng), progress);
-            }
-        } else {
-            images = samplers.get(0).sample(xT, c, StepNoise.from(rng), progress);
-        }
-        if (err != null) {
-            err.println();
-        }
-        return images;
     }
 
     private static void write(String dir, INDArray images, int perLabel) throws IOException {

@@ -32,7 +32,7 @@ import java.util.stream.IntStream;
 /**
  * The Spark side of {@code diffusion train --master M}: a session, the loaded training images as a DataFrame of
  * contiguous slices (partition p holds rows [p·n/P, (p+1)·n/P) in the loaded order, so {@code local[1]} sees exactly
- * the single machine's data), and {@link DiffusionTrainer} reporting to the job's {@link TrainCommand.RunLog}.
+ * the single machine's data), and {@link DiffusionTrainer} reporting to the job's {@link RunLog}.
  */
 final class SparkTrain {
     static final StructType SCHEMA = new StructType()
@@ -94,7 +94,7 @@ final class SparkTrain {
 
     /** Trains the run on Spark and returns the step reached (checkpoints written by {@link DiffusionTrainer}). */
     static long run(TrainRecipe recipe, LabeledImages data, String run, boolean resume, String master,
-                    TrainCommand.RunLog log) {
+                    RunLog log) {
         Config c = recipe.config;
         PrintStream err = log.err;
         boolean existing = running(SparkSession.getActiveSession()) || running(SparkSession.getDefaultSession());

@@ -63,12 +63,12 @@ final class TrainingSamples {
     String write(long step, TrainingGraph graph, Ema ema) throws IOException {
         if (model == null) {
             model = recipe.build(seed);
-            samplers = SampleCommand.samplers(recipe, model, "ddim", recipe.config.getInt("train.sample_steps"),
+            samplers = Sampling.samplers(recipe, model, "ddim", recipe.config.getInt("train.sample_steps"),
                     recipe.config.getDouble("sample.eta"), recipe.config.getDouble("guidance.scale"));
             decode = LatentVae.decoder(recipe.config);
         }
-        SampleCommand.load(model, emaWeights(graph, ema));
-        INDArray images = decode.apply(SampleCommand.generate(model, recipe, samplers, perLabel, seed, null));
+        ModelWeights.load(model, emaWeights(graph, ema));
+        INDArray images = decode.apply(Sampling.generate(model, recipe, samplers, perLabel, seed, null));
         samplers.forEach(Sampler::releaseMemory); // training resumes: the samplers' intermediates are not kept until the next grid
         runDir.write(path(step), PngImages.grid(images, perLabel, 2)); // atomically: never a partial grid
         return path(step);
