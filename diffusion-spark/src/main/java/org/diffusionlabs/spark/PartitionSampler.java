@@ -4,20 +4,16 @@ import org.diffusionlabs.models.Conditioning;
 import org.diffusionlabs.nd.Rng;
 import org.diffusionlabs.predictors.Predictor;
 import org.diffusionlabs.recipes.ModelSpec;
-import org.diffusionlabs.samplers.DdimSampler;
-import org.diffusionlabs.samplers.DdpmSampler;
-import org.diffusionlabs.samplers.EvalSteps;
+import org.diffusionlabs.recipes.ModelWeights;
+import org.diffusionlabs.recipes.SamplerSpec;
 import org.diffusionlabs.samplers.Sampler;
 import org.diffusionlabs.samplers.StepListener;
 import org.diffusionlabs.samplers.StepNoise;
-import org.diffusionlabs.training.LabelEmbedding;
 import org.diffusionlabs.training.Seeds;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The sampling side of one partition: the model rebuilt once from a {@link ModelSpec} and a {@link WeightSnapshot}
@@ -37,47 +33,10 @@ public final class PartitionSampler {
         this.spec = spec;
         this.s = settings;
         this.model = spec.build(buildSeed);
-        load(model, spec, weights.tensors(""));
+        ModelWeights.load(model, weights.tensors(""));
         Predictor predictor = spec.prediction().create(spec.schedule(), Predictor.clampTo(-1, 1));
-        int trainSteps = spec.diffusionSteps();
-        this.sampler = switch (settings.sampler) {
-            case "ddim" -> new DdimSampler(model.guidance().withGuidance(settings.guidance), spec.schedule(), predictor,
-                    EvalSteps.linspace(trainSteps, Math.min(settings.steps + 1, trainSteps)), settings.eta);
-            case "ddpm" -> new DdpmSampler(model.guidance().withGuidance(settings.guidance), spec.schedule(), predictor,
-                    EvalSteps.linspace(trainSteps, Math.min(settings.steps, trainSteps)));
-            default -> throw new IllegalArgumentException("DiffusionModel parameter sampler given invalid value "
-                    + settings.sampler + ": must be ddim or ddpm");
-        };
-    }
-
-    /**
-     * Loads weights by state-dict name into a freshly built model: U-Net, label encoder and the guidance null
-     * embeddings, the trained one also becoming the one used when sampling (as the single-machine sampler does).
-     */
-    static void load(ModelSpec.Model m, ModelSpec spec, Map<String, INDArray> all) {
-        Map<String, INDArray> unet = new LinkedHashMap<>();
-        m.unet().parameters().asMap().keySet().forEach(k -> unet.put(k, require(all, k)));
-        m.unet().parameters().load(unet, true);
-        if (m.encoder() != null) {
-            m.encoder().table().assign(require(all, LabelEmbedding.NAME));
-        }
-        String embed = spec.unet().embedName();
-        Map<String, INDArray> nulls = new LinkedHashMap<>();
-        m.guidance().stateDict().keySet().forEach(k -> nulls.put(k, all.get(k)));
-        INDArray trained = all.get("train_unconditional_embedding." + embed);
-        if (trained != null) {
-            nulls.put("eval_unconditional_embedding." + embed, trained);
-        }
-        nulls.replaceAll((k, v) -> v == null ? m.guidance().stateDict().get(k) : v);
-        m.guidance().load(nulls);
-    }
-
-    private static INDArray require(Map<String, INDArray> all, String name) {
-        INDArray a = all.get(name);
-        if (a == null) {
-            throw new IllegalArgumentException("DiffusionModel weights have no " + name + " (they have " + all.keySet() + ")");
-        }
-        return a;
+        this.sampler = SamplerSpec.of(settings.sampler, settings.steps, settings.eta, settings.guidance)
+                .build(model.guidance(), spec.schedule(), predictor);
     }
 
     public int channels() {

@@ -9,6 +9,8 @@ import org.diffusionlabs.jobs.cli.OptionCommand;
 import org.diffusionlabs.jobs.cli.UsageException;
 import org.diffusionlabs.jobs.data.HadoopFiles;
 import org.diffusionlabs.jobs.data.PngImages;
+import org.diffusionlabs.recipes.ModelWeights;
+import org.diffusionlabs.recipes.SamplerSpec;
 import org.diffusionlabs.samplers.Sampler;
 import org.diffusionlabs.spark.DiffusionModel;
 import org.diffusionlabs.spark.HadoopStorage;
@@ -129,8 +131,8 @@ public final class SampleCommand extends OptionCommand {
                 throw new UsageException("option --conditions needs --master (batch sampling on Spark)");
             }
             TrainRecipe.Model model = recipe.build(0);
-            ModelWeights.load(model, ModelWeights.of(cp, weights));
-            List<Sampler> s = Sampling.samplers(recipe, model, sampler, steps, eta, guidance);
+            ModelWeights.load(model.unet(), model.encoder(), model.guidance(), CheckpointWeights.of(cp, weights));
+            List<Sampler> s = Sampling.samplers(recipe, model, SamplerSpec.of(sampler, steps, eta, guidance));
             err.printf("sampling %d per label from %s/checkpoints/step-%d (%s weights), %s %d steps, guidance %.2f%n",
                     perLabel, run, cp.step(), weights, sampler, s.get(0).numSteps(), guidance);
             write(dir, LatentVae.decoder(config).apply(Sampling.generate(model, recipe, s, perLabel, seed, err)), perLabel);

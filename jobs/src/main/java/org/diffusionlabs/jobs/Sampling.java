@@ -2,10 +2,7 @@ package org.diffusionlabs.jobs;
 
 import org.diffusionlabs.models.Conditioning;
 import org.diffusionlabs.nd.Rng;
-import org.diffusionlabs.predictors.Predictor;
-import org.diffusionlabs.samplers.DdimSampler;
-import org.diffusionlabs.samplers.DdpmSampler;
-import org.diffusionlabs.samplers.EvalSteps;
+import org.diffusionlabs.recipes.SamplerSpec;
 import org.diffusionlabs.samplers.RowShardSampler;
 import org.diffusionlabs.samplers.Sampler;
 import org.diffusionlabs.samplers.StepListener;
@@ -18,42 +15,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sampling images of every label from a built {@link TrainRecipe.Model}: the samplers over it (DDIM or DDPM with
- * classifier-free guidance) and the per-label generation that {@code diffusion sample} and the training previews share.
+ * Sampling images of every label from a built {@link TrainRecipe.Model}: the samplers over it (as a {@link SamplerSpec}
+ * builds them) and the per-label generation that {@code diffusion sample} and the training previews share.
  */
 final class Sampling {
     private Sampling() {}
-
-    /**
-     * The sampler of {@code kind} over the model with guidance {@code guidance}: ddim makes {@code steps} updates over
-     * steps + 1 evenly strided steps, ddpm {@code steps} strided steps (both capped at the training steps).
-     */
-    static Sampler sampler(TrainRecipe recipe, TrainRecipe.Model model, String kind, int steps, double eta,
-                           double guidance) {
-        Predictor predictor = recipe.predictor();
-        int trainSteps = recipe.schedule.steps();
-        return switch (kind) {
-            case "ddim" -> new DdimSampler(model.guidance().withGuidance(guidance), recipe.schedule, predictor,
-                    EvalSteps.linspace(trainSteps, Math.min(steps + 1, trainSteps)), eta);
-            case "ddpm" -> new DdpmSampler(model.guidance().withGuidance(guidance), recipe.schedule, predictor,
-                    EvalSteps.linspace(trainSteps, Math.min(steps, trainSteps)));
-            default -> throw new IllegalArgumentException("sampler must be ddpm or ddim, got '" + kind + "'");
-        };
-    }
 
     /**
      * The samplers {@link #generate} runs side by side: one over the model, and on a machine with two or more cores a
      * second over a replica of its U-Net (same weights, its own engine): two single-threaded streams are the fastest
      * layout on few cores (docs/performance.md).
      */
-    static List<Sampler> samplers(TrainRecipe recipe, TrainRecipe.Model model, String kind, int steps, double eta,
-                                  double guidance) {
+    static List<Sampler> samplers(TrainRecipe recipe, TrainRecipe.Model model, SamplerSpec spec) {
         List<Sampler> all = new ArrayList<>();
-        all.add(sampler(recipe, model, kind, steps, eta, guidance));
+        all.add(spec.build(model.guidance(), recipe.schedule, recipe.predictor()));
         if (Runtime.getRuntime().availableProcessors() >= 2) {
             org.diffusionlabs.models.adm.AdmUNet unet = model.unet().replica();
-            TrainRecipe.Model replica = new TrainRecipe.Model(unet, model.guidance().withModel(unet), model.encoder());
-            all.add(sampler(recipe, replica, kind, steps, eta, guidance));
+            all.add(spec.build(model.guidance().withModel(unet), recipe.schedule, recipe.predictor()));
         }
         return all;
     }

@@ -1,6 +1,8 @@
 package org.diffusionlabs.jobs;
 
 import org.diffusionlabs.jobs.data.PngImages;
+import org.diffusionlabs.recipes.ModelWeights;
+import org.diffusionlabs.recipes.SamplerSpec;
 import org.diffusionlabs.samplers.Sampler;
 import org.diffusionlabs.spark.HadoopStorage;
 import org.diffusionlabs.training.Ema;
@@ -63,11 +65,12 @@ final class TrainingSamples {
     String write(long step, TrainingGraph graph, Ema ema) throws IOException {
         if (model == null) {
             model = recipe.build(seed);
-            samplers = Sampling.samplers(recipe, model, "ddim", recipe.config.getInt("train.sample_steps"),
-                    recipe.config.getDouble("sample.eta"), recipe.config.getDouble("guidance.scale"));
+            samplers = Sampling.samplers(recipe, model, new SamplerSpec(SamplerSpec.Kind.DDIM,
+                    recipe.config.getInt("train.sample_steps"), recipe.config.getDouble("sample.eta"),
+                    recipe.config.getDouble("guidance.scale")));
             decode = LatentVae.decoder(recipe.config);
         }
-        ModelWeights.load(model, emaWeights(graph, ema));
+        ModelWeights.load(model.unet(), model.encoder(), model.guidance(), emaWeights(graph, ema));
         INDArray images = decode.apply(Sampling.generate(model, recipe, samplers, perLabel, seed, null));
         samplers.forEach(Sampler::releaseMemory); // training resumes: the samplers' intermediates are not kept until the next grid
         runDir.write(path(step), PngImages.grid(images, perLabel, 2)); // atomically: never a partial grid
