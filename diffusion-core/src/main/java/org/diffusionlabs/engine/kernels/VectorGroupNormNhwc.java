@@ -5,9 +5,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link VectorGroupNormForward} over channels-last arrays [b, H, W, C] (C a multiple of the lane count), one sample
- * at a time: per-channel Σx, then per-channel Σ(x − μ) and Σ(x − μ)² about the group's float mean μ, both summed
- * in float lanes over {@value #RUN} positions and then in float64; the group statistics add their channels' sums;
- * then per position {@code z = (x − μ)·A + B} with the same per-channel A and B, and the SiLU.
+ * at a time in two passes: per channel Σ(x − K) and Σ(x − K)² about a pivot K, the group's first value (one pass
+ * where the NCHW kernel makes two: the shift keeps the variance free of cancellation when |μ| ≫ σ, as the sample
+ * value K lies within a few σ of μ), summed in float lanes over {@value #RUN} positions and then in float64; the
+ * group statistics add their channels' sums; then {@code z = (x − μ)·A + B} with the same per-channel A and B as
+ * the NCHW kernel, and the SiLU.
  */
 final class VectorGroupNormNhwc {
     private static final VectorSpecies<Float> S = VectorMath.SPECIES;
@@ -37,17 +39,12 @@ final class VectorGroupNormNhwc {
         float[] lanes = new float[L];
         double[] sum = new double[c];
         double[] sq = new double[c];
-        channelSums(x, base, hw, c, sum, lanes);
-        float[] mean = new float[c];
+        float[] pivot = new float[c];
         for (int g = 0; g < s.groups(); g++) {
-            double t = 0;
-            for (int j = 0; j < cpg; j++) {
-                t += sum[g * cpg + j];
-            }
-            java.util.Arrays.fill(mean, g * cpg, (g + 1) * cpg, (float) (t / size));
+            java.util.Arrays.fill(pivot, g * cpg, (g + 1) * cpg, x.get(base + g * cpg));
         }
-        java.util.Arrays.fill(sum, 0);
-        centredSums(x, base, hw, c, mean, sum, sq, lanes);
+        shiftedSums(x, base, hw, c, pivot, sum, sq, lanes);
+        float[] mean = new float[c];
         float[] a = new float[c];
         float[] b = new float[c];
         for (int g = 0; g < s.groups(); g++) {
@@ -59,9 +56,11 @@ final class VectorGroupNormNhwc {
             }
             double d = s1 / size;
             double var = Math.max(0, s2 / size - d * d);
+            float m = (float) (pivot[g * cpg] + d);
+            java.util.Arrays.fill(mean, g * cpg, (g + 1) * cpg, m);
             float rstd = (float) (1 / Math.sqrt(var + eps));
             int ng = n * s.groups() + g;
-            stats.put(2 * ng, mean[g * cpg]);
+            stats.put(2 * ng, m);
             stats.put(2 * ng + 1, rstd);
             for (int j = 0; j < cpg; j++) {
                 int ch = g * cpg + j;
@@ -71,60 +70,53 @@ final class VectorGroupNormNhwc {
                 b[ch] = (float) (beta.get(ch) * film + sh);
             }
         }
-        for (int k = 0; k < c; k += L) {
-            if (silu) {
-                affineSilu(x, y, base, hw, c, k, mean, a, b);
-            } else {
-                affinePlain(x, y, base, hw, c, k, mean, a, b);
+        for (int p0 = 0; p0 < hw; p0 += RUN) {
+            int end = Math.min(hw, p0 + RUN);
+            for (int k = 0; k < c; k += L) {
+                if (silu) {
+                    affineSilu(x, y, base, p0, end, c, k, mean, a, b);
+                } else {
+                    affinePlain(x, y, base, p0, end, c, k, mean, a, b);
+                }
             }
         }
     }
 
-    private static void affineSilu(HostFloats x, HostFloats y, int base, int hw, int c, int k, float[] mean,
-                                   float[] a, float[] b) {
+    private static void affineSilu(HostFloats x, HostFloats y, int base, int from, int to, int c, int k,
+                                   float[] mean, float[] a, float[] b) {
         FloatVector vm = FloatVector.fromArray(S, mean, k);
         FloatVector va = FloatVector.fromArray(S, a, k);
         FloatVector vb = FloatVector.fromArray(S, b, k);
-        for (int p = 0; p < hw; p++) {
+        for (int p = from; p < to; p++) {
             int at = base + p * c + k;
             FloatVector z = FloatVector.fromByteBuffer(S, x.buf(), x.at(at), HostFloats.ORDER).sub(vm).fma(va, vb);
             z.mul(VectorMath.sigmoid(z)).intoByteBuffer(y.buf(), y.at(at), HostFloats.ORDER);
         }
     }
 
-    private static void affinePlain(HostFloats x, HostFloats y, int base, int hw, int c, int k, float[] mean,
-                                    float[] a, float[] b) {
+    private static void affinePlain(HostFloats x, HostFloats y, int base, int from, int to, int c, int k,
+                                    float[] mean, float[] a, float[] b) {
         FloatVector vm = FloatVector.fromArray(S, mean, k);
         FloatVector va = FloatVector.fromArray(S, a, k);
         FloatVector vb = FloatVector.fromArray(S, b, k);
-        for (int p = 0; p < hw; p++) {
+        for (int p = from; p < to; p++) {
             int at = base + p * c + k;
             FloatVector.fromByteBuffer(S, x.buf(), x.at(at), HostFloats.ORDER).sub(vm).fma(va, vb)
                     .intoByteBuffer(y.buf(), y.at(at), HostFloats.ORDER);
         }
     }
 
-    /** Per channel Σx into {@code sum}, over the hw positions of the sample starting at element {@code base}. */
-    private static void channelSums(HostFloats x, int base, int hw, int c, double[] sum, float[] lanes) {
-        for (int k = 0; k < c; k += L) {
-            for (int p0 = 0; p0 < hw; p0 += RUN) {
-                int end = Math.min(hw, p0 + RUN);
-                FloatVector a1 = FloatVector.zero(S);
-                for (int p = p0; p < end; p++) {
-                    a1 = a1.add(FloatVector.fromByteBuffer(S, x.buf(), x.at(base + p * c + k), HostFloats.ORDER));
-                }
-                flush(a1, sum, k, lanes);
-            }
-        }
-    }
-
-    /** Per channel Σ(x − centre) into {@code sum} and Σ(x − centre)² into {@code sq}, as {@link #channelSums}. */
-    private static void centredSums(HostFloats x, int base, int hw, int c, float[] centre, double[] sum, double[] sq,
+    /**
+     * Per channel Σ(x − pivot) into {@code sum} and Σ(x − pivot)² into {@code sq} over the hw positions of the sample
+     * starting at element {@code base}, {@value #RUN} positions at a time (a run of all channels stays in L1 while
+     * each lane block sums it).
+     */
+    private static void shiftedSums(HostFloats x, int base, int hw, int c, float[] pivot, double[] sum, double[] sq,
                                     float[] lanes) {
-        for (int k = 0; k < c; k += L) {
-            FloatVector vc = FloatVector.fromArray(S, centre, k);
-            for (int p0 = 0; p0 < hw; p0 += RUN) {
-                int end = Math.min(hw, p0 + RUN);
+        for (int p0 = 0; p0 < hw; p0 += RUN) {
+            int end = Math.min(hw, p0 + RUN);
+            for (int k = 0; k < c; k += L) {
+                FloatVector vc = FloatVector.fromArray(S, pivot, k);
                 FloatVector a1 = FloatVector.zero(S);
                 FloatVector a2 = FloatVector.zero(S);
                 for (int p = p0; p < end; p++) {

@@ -3,6 +3,7 @@ package org.diffusionlabs.models.adm;
 import org.diffusionlabs.engine.Arena;
 import org.diffusionlabs.engine.GradientBuffer;
 import org.diffusionlabs.engine.NativeOp;
+import org.diffusionlabs.engine.Profile;
 import org.diffusionlabs.engine.kernels.Kernels;
 import org.diffusionlabs.engine.nn.Block;
 import org.diffusionlabs.engine.nn.Embeddings;
@@ -76,7 +77,9 @@ final class AdmAttentionModule implements Block {
         INDArray s = arena.take(b, n, m);
         mm.exec(q3, false, kAll, true, s, 1.0 / Math.sqrt(c), 0.0);
         INDArray pr = arena.take(b, n, m);
+        long t0 = Profile.start();
         softmax.exec1(s, pr);
+        Profile.add("softmax", t0);
         INDArray a = arena.take(b, n, c);
         mm.exec(pr, false, vAll, false, a, 1.0, 0.0);
         INDArray o = output.forward(arena, a.reshape(b * n, c), train);
@@ -134,7 +137,9 @@ final class AdmAttentionModule implements Block {
         INDArray s = arena.take(b, n, m);
         mm.exec(q2.reshape(b, n, c), false, kAll, true, s, 1.0 / Math.sqrt(c), 0.0);
         INDArray pr = arena.take(b, n, m);
+        long t0 = Profile.start();
         softmax.exec1(s, pr);
+        Profile.add("softmax", t0);
         INDArray a = arena.take(b, n, c);
         mm.exec(pr, false, vAll, false, a, 1.0, 0.0);
         INDArray o = output.forward(arena, a.reshape(b * n, c), false);

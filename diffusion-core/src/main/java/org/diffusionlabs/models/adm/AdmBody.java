@@ -125,7 +125,9 @@ final class AdmBody {
             } else if (s instanceof Concat cat) {
                 INDArray skip = saved[cat.index()];
                 INDArray joined = arena.take(h.size(0), h.size(1), h.size(2), h.size(3) + skip.size(3));
+                long t0 = org.diffusionlabs.engine.Profile.start();
                 concatLast.exec(new INDArray[] {h, skip}, joined);
+                org.diffusionlabs.engine.Profile.add("concat", t0);
                 if (!pinned.contains(h)) {
                     arena.give(h);
                 }

@@ -120,7 +120,9 @@ final class AdmResModule implements Block {
         arena.give(shift);
         INDArray y = outConv.forwardNhwc(arena, h3);
         arena.give(h3);
+        long t0 = org.diffusionlabs.engine.Profile.start();
         y.addi(skip);
+        org.diffusionlabs.engine.Profile.add("residual add", t0);
         if (skip != x) {
             arena.give(skip);
         }
