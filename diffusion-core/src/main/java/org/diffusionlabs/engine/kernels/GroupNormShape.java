@@ -13,11 +13,18 @@ record GroupNormShape(int batch, int channels, int groups, int hw) {
     /** Checks every array of a forward or backward call (the gradient arrays are checked by the caller). */
     static GroupNormShape of(INDArray x, INDArray gamma, INDArray beta, INDArray scale, INDArray shift, int groups,
                              INDArray stats) {
+        return of(x, gamma, beta, scale, shift, groups, stats, false);
+    }
+
+    /** As {@link #of} for x [b, H, W, C] when {@code channelsLast} (then H·W counts positions, C is the last axis). */
+    static GroupNormShape of(INDArray x, INDArray gamma, INDArray beta, INDArray scale, INDArray shift, int groups,
+                             INDArray stats, boolean channelsLast) {
         KernelArgs.contiguous(x, OWNER, "x");
-        KernelArgs.require(x.rank() == 4, OWNER, "x", java.util.Arrays.toString(x.shape()), "must be [b, C, H, W]");
+        KernelArgs.require(x.rank() == 4, OWNER, "x", java.util.Arrays.toString(x.shape()),
+                channelsLast ? "must be [b, H, W, C]" : "must be [b, C, H, W]");
         long b = x.size(0);
-        long c = x.size(1);
-        long hw = x.size(2) * x.size(3);
+        long c = channelsLast ? x.size(3) : x.size(1);
+        long hw = channelsLast ? x.size(1) * x.size(2) : x.size(2) * x.size(3);
         KernelArgs.require(groups > 0 && c % groups == 0, OWNER, "groups", groups, "must divide C = " + c);
         KernelArgs.require(x.length() < Integer.MAX_VALUE / 4, OWNER, "x", x.length(), "must have < 2^29 elements");
         KernelArgs.sized(gamma, OWNER, "gamma", c);

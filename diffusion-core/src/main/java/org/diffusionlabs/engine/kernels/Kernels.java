@@ -32,6 +32,22 @@ public interface Kernels {
                           double eps, boolean silu, INDArray y, INDArray stats);
 
     /**
+     * {@link #groupNormForward} over channels-last arrays (inference): x and y [b, H, W, C], the same γ, β, scale,
+     * shift and stats. This default permutes to [b, C, H, W] and back; CPU kernels work in place.
+     */
+    default void groupNormForwardNhwc(INDArray x, INDArray gamma, INDArray beta, INDArray scale, INDArray shift,
+                                      int groups, double eps, boolean silu, INDArray y, INDArray stats) {
+        KernelArgs.require(x.rank() == 4, "Kernels.groupNorm", "x", java.util.Arrays.toString(x.shape()),
+                "must be [b, H, W, C]");
+        INDArray xc = x.permute(0, 3, 1, 2).dup('c');
+        INDArray yc = xc.ulike();
+        groupNormForward(xc, gamma, beta, scale, shift, groups, eps, silu, yc, stats);
+        y.assign(yc.permute(0, 2, 3, 1));
+        xc.close();
+        yc.close();
+    }
+
+    /**
      * The gradients of {@link #groupNormForward} given dy (recomputing z from x and the saved stats).
      *
      * @param dx     [b, C, H, W] output (written; may alias dy)

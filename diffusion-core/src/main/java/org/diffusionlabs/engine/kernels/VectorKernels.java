@@ -26,6 +26,19 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void groupNormForwardNhwc(INDArray x, INDArray gamma, INDArray beta, INDArray scale, INDArray shift,
+                                     int groups, double eps, boolean silu, INDArray y, INDArray stats) {
+        GroupNormShape s = GroupNormShape.of(x, gamma, beta, scale, shift, groups, stats, true);
+        if (s.channels() % lanes() != 0) {
+            Kernels.super.groupNormForwardNhwc(x, gamma, beta, scale, shift, groups, eps, silu, y, stats);
+            return;
+        }
+        KernelArgs.shaped(y, OWNER, "y", x.shape());
+        VectorGroupNormNhwc.run(s, host(x, "x"), host(gamma, "gamma"), host(beta, "beta"), host(scale, "scale"),
+                host(shift, "shift"), eps, silu, host(y, "y"), host(stats, "stats"));
+    }
+
+    @Override
     public void groupNormBackward(INDArray x, INDArray gamma, INDArray beta, INDArray scale, INDArray shift, int groups,
                                   boolean silu, INDArray stats, INDArray dy, INDArray dx, INDArray dGamma,
                                   INDArray dBeta, INDArray dScale, INDArray dShift) {

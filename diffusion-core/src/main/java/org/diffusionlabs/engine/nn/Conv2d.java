@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A k×k convolution (by default stride 1, padding k/2: PyTorch's {@code Conv2d(in, out, k, padding=k//2)}; any
- * stride and symmetric zero padding on request), NCHW, on the native {@code conv2d} / {@code conv2d_bp} ops (oneDNN on
+ * stride and symmetric zero padding on request), NCHW (and NHWC for inference, {@link #forwardNhwc}), on the native {@code conv2d} / {@code conv2d_bp} ops (oneDNN on
  * the default CPU build) with the weights in PyTorch's layout [out, in, k, k] ({@code prefix.weight},
  * {@code prefix.bias}). Backward accumulates dW and db.
  */
@@ -22,6 +22,7 @@ public final class Conv2d {
     private final int padding;
     private final NativeOp fwd;
     private final NativeOp bwd;
+    private final NativeOp fwdNhwc;
     private INDArray x;
 
     public Conv2d(GradientBuffer grads, String prefix) {
@@ -44,6 +45,10 @@ public final class Conv2d {
         long[] args = {k, k, stride, stride, this.padding, this.padding, 1, 1, 0, 0, 1};
         this.fwd = new NativeOp("conv2d", args);
         this.bwd = new NativeOp("conv2d_bp", args);
+        // the same with channels-last data (NHWC (1)), the weights still [out, in, kH, kW]: oneDNN reorders them anyway
+        long[] nhwc = args.clone();
+        nhwc[9] = 1;
+        this.fwdNhwc = new NativeOp("conv2d", nhwc);
     }
 
     public long out() {
@@ -57,6 +62,18 @@ public final class Conv2d {
         fwd.exec(new INDArray[] {x, w.value(), b.value()}, y);
         Profile.add("conv forward", t0);
         this.x = train ? x : null;
+        return y;
+    }
+
+    /**
+     * The inference forward over channels-last arrays: x [b, h, w, in] → y [b, h', w', out] (keeps nothing). oneDNN's
+     * NHWC convolution skips the activation reorders of the NCHW one.
+     */
+    public INDArray forwardNhwc(Arena arena, INDArray x) {
+        INDArray y = arena.take(x.size(0), outSize(x.size(1)), outSize(x.size(2)), out());
+        long t0 = Profile.start();
+        fwdNhwc.exec(new INDArray[] {x, w.value(), b.value()}, y);
+        Profile.add("conv forward", t0);
         return y;
     }
 

@@ -56,6 +56,17 @@ public final class GroupNormAct {
         return y;
     }
 
+    /** The inference forward over channels-last arrays [b, H, W, C] (keeps nothing); scale, shift as above. */
+    public INDArray forwardNhwc(Arena arena, INDArray x, INDArray scale, INDArray shift) {
+        INDArray y = arena.take(x.shape());
+        INDArray st = arena.take(x.size(0), groups, 2);
+        long t0 = Profile.start();
+        kernels.groupNormForwardNhwc(x, gamma.value(), beta.value(), scale, shift, groups, eps, silu, y, st);
+        Profile.add("groupnorm forward", t0);
+        arena.give(st);
+        return y;
+    }
+
     /**
      * dx (written in place of dy, which the caller hands over); accumulates dγ, dβ and writes dScale, dShift [b, C]
      * when the forward had them (pass null otherwise).

@@ -32,7 +32,9 @@ public final class Linear {
     public INDArray forward(Arena arena, INDArray x, boolean train) {
         INDArray y = arena.take(x.size(0), out());
         mm.exec(x, false, w.value(), true, y);
+        long t0 = org.diffusionlabs.engine.Profile.start();
         y.addiRowVector(b.value());
+        org.diffusionlabs.engine.Profile.add("linear bias", t0);
         this.x = train ? x : null;
         return y;
     }

@@ -13,6 +13,7 @@ public final class Resample2 {
     private final boolean down;
     private final NativeOp fwd;
     private final NativeOp bwd;
+    private final NativeOp fwdNhwc;
     private INDArray x;
 
     private Resample2(boolean down) {
@@ -21,6 +22,9 @@ public final class Resample2 {
         long[] args = down ? new long[] {2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0} : new long[] {2, 2, 1};
         this.fwd = new NativeOp(down ? "avgpool2d" : "upsampling2d", args);
         this.bwd = new NativeOp(down ? "avgpool2d_bp" : "upsampling2d_bp", args);
+        long[] nhwc = args.clone();
+        nhwc[nhwc.length - 1] = down ? 1 : 0;
+        this.fwdNhwc = new NativeOp(down ? "avgpool2d" : "upsampling2d", nhwc);
     }
 
     public static Resample2 down() {
@@ -39,6 +43,17 @@ public final class Resample2 {
         fwd.exec1(x, y);
         Profile.add("resample", t0);
         this.x = train ? x : null;
+        return y;
+    }
+
+    /** The inference forward over channels-last arrays [b, h, w, c] (keeps nothing). */
+    public INDArray forwardNhwc(Arena arena, INDArray x) {
+        long h = down ? x.size(1) / 2 : x.size(1) * 2;
+        long w = down ? x.size(2) / 2 : x.size(2) * 2;
+        INDArray y = arena.take(x.size(0), h, w, x.size(3));
+        long t0 = Profile.start();
+        fwdNhwc.exec1(x, y);
+        Profile.add("resample", t0);
         return y;
     }
 

@@ -3,6 +3,7 @@ package org.diffusionlabs.models.adm;
 import org.diffusionlabs.engine.Arena;
 import org.diffusionlabs.engine.GradientBuffer;
 import org.diffusionlabs.engine.NativeOp;
+import org.diffusionlabs.engine.Profile;
 import org.diffusionlabs.engine.kernels.Kernels;
 import org.diffusionlabs.engine.nn.Block;
 import org.diffusionlabs.engine.nn.Embeddings;
@@ -76,7 +77,9 @@ final class AdmAttentionModule implements Block {
         INDArray s = arena.take(b, n, m);
         mm.exec(q3, false, kAll, true, s, 1.0 / Math.sqrt(c), 0.0);
         INDArray pr = arena.take(b, n, m);
+        long t0 = Profile.start();
         softmax.exec1(s, pr);
+        Profile.add("softmax", t0);
         INDArray a = arena.take(b, n, c);
         mm.exec(pr, false, vAll, false, a, 1.0, 0.0);
         INDArray o = output.forward(arena, a.reshape(b * n, c), train);
@@ -98,6 +101,52 @@ final class AdmAttentionModule implements Block {
             arena.give(s);
             arena.give(pr);
             arena.give(a);
+        }
+        return y;
+    }
+
+    /**
+     * {@link #forward} at inference over channels-last arrays [b, H, W, C]: the positions are already the rows
+     * [b·H·W, C] the projections take, so no permutes.
+     */
+    @Override
+    public INDArray forwardNhwc(Arena arena, INDArray x, Embeddings e) {
+        long b = x.size(0);
+        long n = x.size(1) * x.size(2);
+        INDArray normed = norm.forwardNhwc(arena, x, null, null);
+        INDArray rows2 = normed.reshape(b * n, c);
+        INDArray q2 = query.forward(arena, rows2, false);
+        INDArray k2 = key.forward(arena, rows2, false);
+        INDArray v2 = value.forward(arena, rows2, false);
+        arena.give(normed);
+        boolean cross = condProj != null && e.tokens != null;
+        long t = cross ? e.tokens.size(0) / b : 0;
+        long m = t + n;
+        INDArray kAll = arena.take(b, m, c);
+        INDArray vAll = arena.take(b, m, c);
+        kAll.get(span(t, m)).assign(k2.reshape(b, n, c));
+        vAll.get(span(t, m)).assign(v2.reshape(b, n, c));
+        arena.give(k2);
+        arena.give(v2);
+        if (cross) {
+            INDArray kv = condProj.forward(arena, e.tokens, false).reshape(b, t, 2 * c);
+            kAll.get(span(0, t)).assign(kv.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, c)));
+            vAll.get(span(0, t)).assign(kv.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(c, 2 * c)));
+            arena.give(kv);
+        }
+        INDArray s = arena.take(b, n, m);
+        mm.exec(q2.reshape(b, n, c), false, kAll, true, s, 1.0 / Math.sqrt(c), 0.0);
+        INDArray pr = arena.take(b, n, m);
+        long t0 = Profile.start();
+        softmax.exec1(s, pr);
+        Profile.add("softmax", t0);
+        INDArray a = arena.take(b, n, c);
+        mm.exec(pr, false, vAll, false, a, 1.0, 0.0);
+        INDArray o = output.forward(arena, a.reshape(b * n, c), false);
+        INDArray y = arena.take(x.shape());
+        o.reshape(x.shape()).add(x, y);
+        for (INDArray r : new INDArray[] {o, q2, kAll, vAll, s, pr, a}) {
+            arena.give(r);
         }
         return y;
     }

@@ -2,6 +2,7 @@ package org.diffusionlabs.models.adm;
 
 import org.diffusionlabs.engine.Arena;
 import org.diffusionlabs.engine.GradientBuffer;
+import org.diffusionlabs.engine.NativeOp;
 import org.diffusionlabs.engine.kernels.Kernels;
 import org.diffusionlabs.engine.nn.Block;
 import org.diffusionlabs.engine.nn.Conv2d;
@@ -38,6 +39,7 @@ final class AdmBody {
     private final GroupNormAct headNorm;
     private final Conv2d headConv;
     private final int skipCount;
+    private final NativeOp concatLast = new NativeOp("concat", 3);
     private INDArray[] skips;
     private INDArray[] skipGrads;
     private long[] concatSplit;
@@ -105,6 +107,47 @@ final class AdmBody {
         if (!train) {
             arena.give(a);
         }
+        return y;
+    }
+
+    /**
+     * The inference forward over channels-last arrays: x [b, H, W, in] → [b, H, W, outChannels], every block's
+     * {@link Block#forwardNhwc}, skips joined on the last axis by one native concat; keeps nothing.
+     */
+    INDArray forwardNhwc(Arena arena, INDArray x, Embeddings e) {
+        INDArray[] saved = new INDArray[skipCount];
+        Set<INDArray> pinned = Collections.newSetFromMap(new IdentityHashMap<>());
+        INDArray h = convIn.forwardNhwc(arena, x);
+        for (Stage s : stages) {
+            if (s instanceof Push push) {
+                saved[push.index()] = h;
+                pinned.add(h);
+            } else if (s instanceof Concat cat) {
+                INDArray skip = saved[cat.index()];
+                INDArray joined = arena.take(h.size(0), h.size(1), h.size(2), h.size(3) + skip.size(3));
+                long t0 = org.diffusionlabs.engine.Profile.start();
+                concatLast.exec(new INDArray[] {h, skip}, joined);
+                org.diffusionlabs.engine.Profile.add("concat", t0);
+                if (!pinned.contains(h)) {
+                    arena.give(h);
+                }
+                arena.give(skip);
+                saved[cat.index()] = null;
+                h = joined;
+            } else {
+                long t0 = org.diffusionlabs.engine.Profile.start();
+                INDArray next = ((Run) s).block().forwardNhwc(arena, h, e);
+                org.diffusionlabs.engine.Profile.add("= " + ((Run) s).block().getClass().getSimpleName() + " forward", t0);
+                if (!pinned.contains(h)) {
+                    arena.give(h);
+                }
+                h = next;
+            }
+        }
+        INDArray a = headNorm.forwardNhwc(arena, h, null, null);
+        arena.give(h);
+        INDArray y = headConv.forwardNhwc(arena, a);
+        arena.give(a);
         return y;
     }
 

@@ -36,6 +36,14 @@ public final class AdmNetwork implements AutoCloseable {
     private INDArray eRes;
     private Embeddings embeddings;
     private boolean conditioned;
+    private boolean channelsLast = CHANNELS_LAST;
+
+    /**
+     * System property: {@code false} runs inference NCHW like training; by default it runs channels-last
+     * ({@link AdmBody#forwardNhwc}).
+     */
+    public static final String CHANNELS_LAST_PROPERTY = "diffusion.engine.channelsLast";
+    private static final boolean CHANNELS_LAST = !"false".equals(System.getProperty(CHANNELS_LAST_PROPERTY));
 
     /**
      * @param unet   the U-Net whose parameters this network reads (live: updates reach it)
@@ -60,6 +68,11 @@ public final class AdmNetwork implements AutoCloseable {
         for (int k = 0; k < half; k++) {
             freq[k] = (float) Math.exp((float) k * -c);
         }
+    }
+
+    /** Chooses the inference layout of this network (channels-last or NCHW); for tests comparing the two. */
+    void channelsLast(boolean on) {
+        this.channelsLast = on;
     }
 
     public GradientBuffer gradients() {
@@ -101,8 +114,11 @@ public final class AdmNetwork implements AutoCloseable {
                 train && tokens != null ? arena.zeros(tokens.shape()) : null, dropout);
         time1Out = h1;
         eRes = e;
-        INDArray out = body.forward(arena, x, embeddings, train);
         long c = config.inChannels();
+        if (!train && channelsLast) {
+            return inferNhwc(x, c);
+        }
+        INDArray out = body.forward(arena, x, embeddings, train);
         if (!config.predictVarianceValue()) {
             return new Output(out, null);
         }
@@ -111,6 +127,31 @@ public final class AdmNetwork implements AutoCloseable {
         variance.addi(1.0).divi(2.0);
         arena.give(out);
         return new Output(prediction, variance);
+    }
+
+    /** The inference body over channels-last arrays; the outputs come back [b, c, h, w]. */
+    private Output inferNhwc(INDArray x, long c) {
+        long b = x.size(0);
+        INDArray xh = arena.take(b, x.size(2), x.size(3), x.size(1)).assign(x.permute(0, 2, 3, 1));
+        INDArray out = body.forwardNhwc(arena, xh, embeddings);
+        arena.give(xh);
+        long oc = out.size(3);
+        long pc = config.predictVarianceValue() ? c : oc;
+        INDArray prediction = arena.take(b, pc, x.size(2), x.size(3))
+                .assign(out.get(lastAxis(0, pc)).permute(0, 3, 1, 2));
+        INDArray variance = null;
+        if (config.predictVarianceValue()) {
+            variance = arena.take(b, c, x.size(2), x.size(3)).assign(out.get(lastAxis(c, 2 * c)).permute(0, 3, 1, 2));
+            variance.addi(1.0).divi(2.0);
+        }
+        arena.give(out);
+        return new Output(prediction, variance);
+    }
+
+    private static org.nd4j.linalg.indexing.INDArrayIndex[] lastAxis(long from, long to) {
+        org.nd4j.linalg.indexing.INDArrayIndex all = org.nd4j.linalg.indexing.NDArrayIndex.all();
+        return new org.nd4j.linalg.indexing.INDArrayIndex[] {all, all, all,
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)};
     }
 
     /**

@@ -90,6 +90,45 @@ final class AdmResModule implements Block {
         return y;
     }
 
+    /** {@link #forward} at inference over channels-last arrays [b, H, W, C] (dropout is the identity there). */
+    @Override
+    public INDArray forwardNhwc(Arena arena, INDArray x, Embeddings e) {
+        long b = x.size(0);
+        INDArray cond = condProj.forward(arena, e.resAct, false);
+        INDArray scale = arena.take(b, out).assign(cond.get(NDArrayIndex.all(), NDArrayIndex.interval(0, out)));
+        INDArray shift = arena.take(b, out).assign(cond.get(NDArrayIndex.all(), NDArrayIndex.interval(out, 2 * out)));
+        arena.give(cond);
+        INDArray skip = resampleSkip == null ? x : resampleSkip.forwardNhwc(arena, x);
+        if (skipConv != null) {
+            INDArray s = skipConv.forwardNhwc(arena, skip);
+            if (skip != x) {
+                arena.give(skip);
+            }
+            skip = s;
+        }
+        INDArray h = inNorm.forwardNhwc(arena, x, null, null);
+        if (resampleMain != null) {
+            INDArray r = resampleMain.forwardNhwc(arena, h);
+            arena.give(h);
+            h = r;
+        }
+        INDArray h2 = inConv.forwardNhwc(arena, h);
+        arena.give(h);
+        INDArray h3 = outNorm.forwardNhwc(arena, h2, scale, shift);
+        arena.give(h2);
+        arena.give(scale);
+        arena.give(shift);
+        INDArray y = outConv.forwardNhwc(arena, h3);
+        arena.give(h3);
+        long t0 = org.diffusionlabs.engine.Profile.start();
+        y.addi(skip);
+        org.diffusionlabs.engine.Profile.add("residual add", t0);
+        if (skip != x) {
+            arena.give(skip);
+        }
+        return y;
+    }
+
     @Override
     public INDArray backward(Arena arena, INDArray dy, Embeddings e) {
         long b = dy.size(0);

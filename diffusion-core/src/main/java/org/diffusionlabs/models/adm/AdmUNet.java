@@ -226,6 +226,7 @@ public final class AdmUNet implements DenoisingModel {
         if (network == null) {
             network = new AdmNetwork(this, Map.of(), Kernels.get());
         }
+        long t0 = org.diffusionlabs.engine.Profile.start();
         try {
             INDArray x = xt.dataType() == DataType.FLOAT && xt.ordering() == 'c' && !xt.isView() ? xt : xt.castTo(DataType.FLOAT).dup('c');
             INDArray tf = t.castTo(DataType.FLOAT).reshape(xt.size(0));
@@ -234,6 +235,7 @@ public final class AdmUNet implements DenoisingModel {
                     : DiffusionOutput.of(out.prediction().dup(), out.varianceValue().dup());
         } finally {
             network.reclaim();
+            org.diffusionlabs.engine.Profile.add("= predict (whole U-Net call)", t0);
         }
     }
 
