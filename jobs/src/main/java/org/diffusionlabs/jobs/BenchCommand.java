@@ -15,9 +15,7 @@ import org.diffusionlabs.nd.Rng;
 import org.diffusionlabs.nd.WorkerThreads;
 import org.diffusionlabs.predictors.NoisePredictor;
 import org.diffusionlabs.predictors.Predictor;
-import org.diffusionlabs.samplers.DdimSampler;
-import org.diffusionlabs.samplers.DdpmSampler;
-import org.diffusionlabs.samplers.EvalSteps;
+import org.diffusionlabs.recipes.SamplerSpec;
 import org.diffusionlabs.samplers.RowShardSampler;
 import org.diffusionlabs.samplers.Sampler;
 import org.diffusionlabs.samplers.StepListener;
@@ -161,9 +159,8 @@ public final class BenchCommand extends OptionCommand {
             forwardsPerImage = 3;
         } else {
             Predictor predictor = new NoisePredictor(schedule, Predictor.clampTo(-1, 1));
-            Function<ClassifierFreeGuidance, Sampler> samplerOf = model -> what.equals("ddim")
-                    ? new DdimSampler(model, schedule, predictor, EvalSteps.linspace(1000, steps + 1), 0.0)
-                    : new DdpmSampler(model, schedule, predictor, EvalSteps.linspace(1000, steps));
+            SamplerSpec spec = SamplerSpec.of(what, steps, 0.0, 2.0); // guidance 2, as the model above
+            Function<ClassifierFreeGuidance, Sampler> samplerOf = model -> spec.build(model, schedule, predictor);
             Sampler sampler = samplerOf.apply(cfg);
             Conditioning c = Conditioning.of(config.embedName(), rng.randn(batch, config.embedDim()));
             if (threads > 1) {
