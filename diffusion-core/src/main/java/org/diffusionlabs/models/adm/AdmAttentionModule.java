@@ -54,7 +54,59 @@ final class AdmAttentionModule implements Block {
         INDArray normed = norm.forward(arena, x, train);
         INDArray rows = arena.take(b, n, c).assign(normed.reshape(b, c, n).permute(0, 2, 1));
         arena.give(normed);
-        INDArray rows2 = rows.reshape(b * n, c);
+        Attended at = attend(arena, rows.reshape(b * n, c), b, n, e, train);
+        INDArray o = output.forward(arena, at.a().reshape(b * n, c), train);
+        INDArray y = arena.take(x.shape());
+        y.assign(o.reshape(b, n, c).permute(0, 2, 1).reshape(b, c, x.size(2), x.size(3))).addi(x);
+        arena.give(o);
+        if (train) {
+            this.tokens = at.tokens();
+            this.q = at.q3();
+            this.k = at.k();
+            this.v = at.v();
+            this.scores = at.scores();
+            this.p = at.p();
+        } else {
+            arena.give(rows);
+            for (INDArray r : new INDArray[] {at.q(), at.k(), at.v(), at.scores(), at.p(), at.a()}) {
+                arena.give(r);
+            }
+        }
+        return y;
+    }
+
+    /**
+     * {@link #forward} at inference over channels-last arrays [b, H, W, C]: the positions are already the rows
+     * [b·H·W, C] the projections take, so no permutes.
+     */
+    @Override
+    public INDArray forwardNhwc(Arena arena, INDArray x, Embeddings e) {
+        long b = x.size(0);
+        long n = x.size(1) * x.size(2);
+        INDArray normed = norm.forwardNhwc(arena, x, null, null);
+        Attended at = attend(arena, normed.reshape(b * n, c), b, n, e, false);
+        arena.give(normed);
+        INDArray o = output.forward(arena, at.a().reshape(b * n, c), false);
+        INDArray y = arena.take(x.shape());
+        o.reshape(x.shape()).add(x, y);
+        for (INDArray r : new INDArray[] {o, at.q(), at.k(), at.v(), at.scores(), at.p(), at.a()}) {
+            arena.give(r);
+        }
+        return y;
+    }
+
+    /**
+     * The attention of one forward: the arena arrays q [b·n, c] (and its view q3 [b, n, c]), keys and values
+     * [b, t + n, c], scores, p and the output a.
+     */
+    private record Attended(long tokens, INDArray q, INDArray q3, INDArray k, INDArray v, INDArray scores, INDArray p,
+                            INDArray a) {}
+
+    /**
+     * softmax(q·kᵀ/√c)·v over the positions' rows [b·n, c] (either layout gives them), the condition tokens' keys and
+     * values first when cross-attending; the rows are only read.
+     */
+    private Attended attend(Arena arena, INDArray rows2, long b, long n, Embeddings e, boolean train) {
         INDArray q2 = query.forward(arena, rows2, train);
         INDArray k2 = key.forward(arena, rows2, train);
         INDArray v2 = value.forward(arena, rows2, train);
@@ -82,73 +134,7 @@ final class AdmAttentionModule implements Block {
         Profile.add("softmax", t0);
         INDArray a = arena.take(b, n, c);
         mm.exec(pr, false, vAll, false, a, 1.0, 0.0);
-        INDArray o = output.forward(arena, a.reshape(b * n, c), train);
-        INDArray y = arena.take(x.shape());
-        y.assign(o.reshape(b, n, c).permute(0, 2, 1).reshape(b, c, x.size(2), x.size(3))).addi(x);
-        arena.give(o);
-        if (train) {
-            this.tokens = t;
-            this.q = q3;
-            this.k = kAll;
-            this.v = vAll;
-            this.scores = s;
-            this.p = pr;
-        } else {
-            arena.give(rows);
-            arena.give(q2);
-            arena.give(kAll);
-            arena.give(vAll);
-            arena.give(s);
-            arena.give(pr);
-            arena.give(a);
-        }
-        return y;
-    }
-
-    /**
-     * {@link #forward} at inference over channels-last arrays [b, H, W, C]: the positions are already the rows
-     * [b·H·W, C] the projections take, so no permutes.
-     */
-    @Override
-    public INDArray forwardNhwc(Arena arena, INDArray x, Embeddings e) {
-        long b = x.size(0);
-        long n = x.size(1) * x.size(2);
-        INDArray normed = norm.forwardNhwc(arena, x, null, null);
-        INDArray rows2 = normed.reshape(b * n, c);
-        INDArray q2 = query.forward(arena, rows2, false);
-        INDArray k2 = key.forward(arena, rows2, false);
-        INDArray v2 = value.forward(arena, rows2, false);
-        arena.give(normed);
-        boolean cross = condProj != null && e.tokens != null;
-        long t = cross ? e.tokens.size(0) / b : 0;
-        long m = t + n;
-        INDArray kAll = arena.take(b, m, c);
-        INDArray vAll = arena.take(b, m, c);
-        kAll.get(span(t, m)).assign(k2.reshape(b, n, c));
-        vAll.get(span(t, m)).assign(v2.reshape(b, n, c));
-        arena.give(k2);
-        arena.give(v2);
-        if (cross) {
-            INDArray kv = condProj.forward(arena, e.tokens, false).reshape(b, t, 2 * c);
-            kAll.get(span(0, t)).assign(kv.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, c)));
-            vAll.get(span(0, t)).assign(kv.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(c, 2 * c)));
-            arena.give(kv);
-        }
-        INDArray s = arena.take(b, n, m);
-        mm.exec(q2.reshape(b, n, c), false, kAll, true, s, 1.0 / Math.sqrt(c), 0.0);
-        INDArray pr = arena.take(b, n, m);
-        long t0 = Profile.start();
-        softmax.exec1(s, pr);
-        Profile.add("softmax", t0);
-        INDArray a = arena.take(b, n, c);
-        mm.exec(pr, false, vAll, false, a, 1.0, 0.0);
-        INDArray o = output.forward(arena, a.reshape(b * n, c), false);
-        INDArray y = arena.take(x.shape());
-        o.reshape(x.shape()).add(x, y);
-        for (INDArray r : new INDArray[] {o, q2, kAll, vAll, s, pr, a}) {
-            arena.give(r);
-        }
-        return y;
+        return new Attended(t, q2, q3, kAll, vAll, s, pr, a);
     }
 
     @Override
